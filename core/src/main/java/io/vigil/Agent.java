@@ -1,0 +1,6 @@
+package io.vigil;
+
+public final class Agent {
+  public static void main(String[] args) {
+  }
+}

@@ -1,0 +1,61 @@
+package io.vigil.bus;
+
+/**
+ * Every event-bus address of the agent. Local consumers only; bodies are immutable records sent with
+ * {@link RecordCodec} (JSON only at the edges). Form: {@code vigil.<component>.<subject>}; events are nouns or
+ * past participles, commands are verbs.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /**
+   * Run an HA cycle now. Kind: send. Senders: DcsVerticle (leader key changed or vanished, config changed),
+   * PostgresVerticle (state changed), RestApiVerticle (after writing failover/config). Listener: HaLoopVerticle.
+   * Body: String reason. No reply.
+   */
+  public static final String HA_WAKE = "vigil.ha.wake";
+
+  /**
+   * Outcome of a finished HA cycle. Kind: publish. Sender: HaLoopVerticle. Listeners: RestApiVerticle (state for
+   * health checks), WatchdogVerticle, callback dispatcher, taps. Body: {@link NodeStatus}.
+   */
+  public static final String HA_CYCLE = "vigil.ha.cycle";
+
+  /**
+   * A request that only the HA loop may carry out (restart, reinitialize, reload, failsafe heartbeat).
+   * Kind: request/reply. Sender: RestApiVerticle. Listener: HaLoopVerticle. Body: a record of
+   * {@code io.vigil.ha.HaRequest}; reply: {@code io.vigil.ha.HaReply} (HTTP-like code and text).
+   */
+  public static final String HA_REQUEST = "vigil.ha.request";
+
+  /**
+   * New cluster snapshot seen by the DCS watch. Kind: publish. Sender: DcsVerticle. Listeners: HaLoopVerticle,
+   * taps. Body: {@link io.vigil.cluster.Cluster}.
+   */
+  public static final String DCS_CLUSTER = "vigil.dcs.cluster";
+
+  /**
+   * Local PostgreSQL changed (started, stopped, crashed, role or timeline changed). Kind: publish. Sender:
+   * PostgresVerticle (postmaster death is noticed within 1 s). Listeners: HaLoopVerticle, RestApiVerticle, taps.
+   * Body: {@link io.vigil.postgres.PostgresState}.
+   */
+  public static final String POSTGRES_STATE = "vigil.postgres.state";
+
+  /**
+   * Progress of the running long action. Kind: publish. Sender: AsyncExecutor. Listeners: RestApiVerticle, log,
+   * taps. Body: {@code io.vigil.async.Progress} (action name, phase, percent or -1).
+   */
+  public static final String ASYNC_PROGRESS = "vigil.async.progress";
+
+  /**
+   * This node's role changed. Kind: publish. Sender: HaLoopVerticle. Listeners: callback dispatcher, taps.
+   * Body: {@code io.vigil.bus.RoleChange} (old role, new role, timeline).
+   */
+  public static final String ROLE_CHANGED = "vigil.role.changed";
+
+  /**
+   * One stream of everything above, as JSON, for monitoring taps. Kind: publish. Sender: the tap bridge.
+   * Body: {@code io.vertx.core.json.JsonObject} with {@code address} and {@code body}.
+   */
+  public static final String EVENTS = "vigil.events";
+}

@@ -1,0 +1,24 @@
+package io.vigil.config;
+
+import java.nio.file.Path;
+
+/**
+ * The node's local configuration: Patroni's YAML file merged with {@code PATRONI_*} environment variables,
+ * validated. Immutable; a SIGHUP builds a new one. Dynamic settings (the DCS {@code /config} key) are kept
+ * apart in {@link GlobalConfig} and combined with these by {@link EffectiveConfig}.
+ *
+ * @param source the file (or directory) it was read from, null when configured by environment alone
+ */
+public record Settings(
+    Path source,
+    String scope,
+    String namespace,
+    String name,
+    RestApiSettings restapi,
+    CtlSettings ctl,
+    LogSettings log,
+    DcsSettings dcs,
+    BootstrapSettings bootstrap,
+    PostgresSettings postgresql,
+    WatchdogSettings watchdog,
+    Tags tags) {}

@@ -1,0 +1,62 @@
+package io.vigil.postgres;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One snapshot of the local PostgreSQL, published on {@code vigil.postgres.state} and read by the HA loop and
+ * the REST API. Values that could not be read are null.
+ *
+ * @param state Patroni's member state string: running, starting, stopped, crashed, creating replica, ...
+ * @param dataDirEmpty true when the data directory is missing or empty (bootstrap or clone needed)
+ * @param running whether a postmaster runs for the data directory
+ * @param inRecovery pg_is_in_recovery()
+ * @param systemId "Database system identifier" from pg_controldata
+ * @param walPosition primary: the current flush LSN; replica: max(receive, replay)
+ * @param replicationState "streaming", "in archive recovery" or null
+ * @param following the member name (application_name of primary_conninfo's target) this replica follows,
+ *     or the host:port when not known by name
+ * @param postmasterStartTime as PostgreSQL prints it ("2026-11-21 10:00:00.123+00")
+ * @param observedAtMillis monotonic time of the observation
+ */
+public record PostgresState(
+    String state,
+    PostgresRole role,
+    boolean dataDirEmpty,
+    boolean running,
+    boolean inRecovery,
+    String systemId,
+    Integer timeline,
+    Long walPosition,
+    Long receiveLsn,
+    Long replayLsn,
+    Long lastCheckpointLsn,
+    String replayedTimestamp,
+    boolean replayPaused,
+    String replicationState,
+    List<ReplicationRow> replication,
+    String following,
+    Integer serverVersion,
+    String postmasterStartTime,
+    boolean pendingRestart,
+    Map<String, Map<String, Object>> pendingRestartReason,
+    long observedAtMillis) {
+
+  public PostgresState {
+    replication = replication == null ? List.of() : List.copyOf(replication);
+    pendingRestartReason = pendingRestartReason == null ? Map.of() : Map.copyOf(pendingRestartReason);
+  }
+
+  /** A row of pg_stat_replication as the REST API shows it. */
+  public record ReplicationRow(
+      String usename, String applicationName, String clientAddr, String state, String syncState,
+      Integer syncPriority, Long flushLsn, Long replayLsn) {}
+
+  public boolean isPrimary() {
+    return running && !inRecovery;
+  }
+
+  public boolean isHealthy() {
+    return running && "running".equals(state);
+  }
+}
