@@ -1,0 +1,256 @@
+package io.vigil.clustertest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Vigil agent as a separate OS process running as the postgres user, with its own PostgreSQL, REST port,
+ * data directory and log file. Faults are real: SIGKILL, SIGSTOP, SIGTERM of the agent and of its postmaster.
+ */
+final class AgentNode {
+  static final String SUPERUSER_PASSWORD = "it-superuser-secret";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final String name;
+  final int restPort = FreePorts.next();
+  final int pgPort = FreePorts.next();
+  final Path dir;
+  final Path config;
+  final Path log;
+  private final Path jar;
+  private Process process;
+
+  AgentNode(String name, Path clusterDir, Path jar) throws IOException {
+    this.name = name;
+    this.dir = TestDirs.subdir(clusterDir, name);
+    TestDirs.subdir(dir, "sock");
+    this.config = dir.resolve("vigil.yml");
+    this.log = dir.resolve("agent.log");
+    this.jar = jar;
+  }
+
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  void writeConfig(String yaml) throws IOException {
+    Files.writeString(config, yaml, StandardCharsets.UTF_8);
+    TestDirs.giveToPostgres(config);
+  }
+
+  AgentNode start() throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (TestDirs.runningAsRoot()) {
+      cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+    }
+    cmd.addAll(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-jar", jar.toString(),
+        config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("HOME", dir.toString());
+    process = pb.start();
+    return this;
+  }
+
+  boolean agentAlive() {
+    return process != null && process.isAlive();
+  }
+
+  long agentPid() {
+    return process.pid();
+  }
+
+  /** The postmaster's pid from postmaster.pid, or -1 when PostgreSQL is not running. */
+  long postmasterPid() {
+    try {
+      List<String> lines = Files.readAllLines(dataDir().resolve("postmaster.pid"));
+      return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** kill -9 of the agent and then of its postmaster: a node crash as far as the cluster can tell. */
+  void crash() {
+    long postmaster = postmasterPid();
+    signal(agentPid(), "KILL");
+    waitForExit();
+    if (postmaster > 0) {
+      signal(postmaster, "KILL");
+    }
+  }
+
+  void killPostmaster() {
+    long pid = postmasterPid();
+    if (pid <= 0) {
+      throw new AssertionError(name + ": no postmaster.pid to kill");
+    }
+    signal(pid, "KILL");
+  }
+
+  /** SIGTERM, as systemd or Ctrl-C would, and wait for the agent to exit. */
+  void stop() {
+    if (agentAlive()) {
+      signal(agentPid(), "TERM");
+      waitForExit();
+    }
+  }
+
+  void freeze() {
+    signal(agentPid(), "STOP");
+  }
+
+  void thaw() {
+    signal(agentPid(), "CONT");
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(Timing.scaled(Duration.ofSeconds(60)).toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void signal(long pid, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+      kill.waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot send SIG" + signal + " to " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Leaves PostgreSQL behind too: used at teardown. */
+  void destroy() {
+    long postmaster = postmasterPid();
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      waitForExit();
+    }
+    if (postmaster > 0) {
+      signal(postmaster, "KILL");
+    }
+  }
+
+  // --- REST ---
+
+  record Answer(int code, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+  }
+
+  Answer get(String path) {
+    return call("GET", path, null);
+  }
+
+  Answer call(String method, String path, String body) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+        .timeout(Duration.ofSeconds(30));
+    req.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      req.header("Content-Type", "application/json");
+    }
+    try {
+      HttpResponse<String> r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      return new Answer(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(-1, "interrupted");
+    }
+  }
+
+  /** GET /patroni as JSON, or null when the agent does not answer. */
+  JsonNode status() {
+    Answer a = get("/patroni");
+    return a.code() == 200 ? a.json() : null;
+  }
+
+  String role() {
+    JsonNode s = status();
+    return s == null ? null : s.path("role").asText(null);
+  }
+
+  // --- SQL through psql, the way an operator would check ---
+
+  String sql(String query) {
+    return psql(query, 10);
+  }
+
+  String psql(String query, int timeoutSeconds) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", Integer.toString(pgPort),
+          "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", query).redirectErrorStream(true);
+      Map<String, String> env = pb.environment();
+      env.put("PGPASSWORD", SUPERUSER_PASSWORD);
+      env.put("PGCONNECT_TIMEOUT", "3");
+      env.put("PGOPTIONS", "-c statement_timeout=" + (timeoutSeconds * 1000));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(timeoutSeconds + 5L, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(name + ": psql timed out: " + query);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(name + ": psql failed (" + p.exitValue() + "): " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": cannot run psql", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  /** True when this node accepts a write right now. */
+  boolean acceptsWrites() {
+    try {
+      sql("CREATE TABLE IF NOT EXISTS vigil_probe(id int); INSERT INTO vigil_probe VALUES (1)");
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(rest " + restPort + ", pg " + pgPort + ")";
+  }
+}

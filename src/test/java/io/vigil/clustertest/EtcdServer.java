@@ -1,0 +1,69 @@
+package io.vigil.clustertest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A real single-node etcd (Debian's etcd-server) on free loopback ports, stoppable and restartable. */
+final class EtcdServer implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private final int clientPort = FreePorts.next();
+  private final int peerPort = FreePorts.next();
+  private Process process;
+
+  EtcdServer(Path workDir) {
+    this.dataDir = workDir.resolve("etcd-data");
+    this.log = workDir.resolve("etcd.log");
+  }
+
+  String endpoint() {
+    return "127.0.0.1:" + clientPort;
+  }
+
+  EtcdServer start() throws IOException {
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    process = new ProcessBuilder(List.of("etcd", "--name", "vigil-it", "--data-dir", dataDir.toString(),
+            "--listen-client-urls", client, "--advertise-client-urls", client,
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", "vigil-it=" + peer, "--initial-cluster-state", "new",
+            "--log-level", "warn"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    Timing.await("etcd to listen on " + endpoint(), Duration.ofSeconds(20),
+        () -> accepts() ? Boolean.TRUE : null, () -> "process alive=" + process.isAlive());
+    return this;
+  }
+
+  /** Stops etcd abruptly (SIGKILL): agents see the DCS vanish, as in a crash or partition. */
+  void stop() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+  }
+
+  boolean accepts() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,172 @@
+package io.vigil.clustertest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A Vigil cluster for tests: a real etcd and N agents, each with real PostgreSQL 15, all on loopback, with
+ * short timings (ttl 20, loop_wait 2, retry_timeout 4) so that failovers take seconds, not minutes.
+ */
+final class TestCluster implements AutoCloseable {
+  final String scope;
+  final Path dir;
+  final EtcdServer etcd;
+  final List<AgentNode> nodes = new ArrayList<>();
+  private final Path jar;
+  private final Map<String, String> extraDcs = new LinkedHashMap<>();
+
+  TestCluster(String scope) throws IOException {
+    this.scope = scope;
+    this.dir = TestDirs.create("vigil-it-" + scope + "-");
+    Path built = Path.of(System.getProperty("vigil.jar", "dist/target/vigil.jar"));
+    if (!Files.isRegularFile(built)) {
+      throw new IllegalStateException("the fat jar " + built + " is missing; run the tests through Maven (mvn verify)");
+    }
+    // the checkout may sit under a directory the postgres user cannot enter (root's home)
+    this.jar = dir.resolve("vigil.jar");
+    Files.copy(built, jar, StandardCopyOption.REPLACE_EXISTING);
+    TestDirs.giveToPostgres(jar);
+    this.etcd = new EtcdServer(dir).start();
+  }
+
+  /** Extra bootstrap.dcs lines (YAML, already indented for that block), e.g. synchronous_mode. */
+  TestCluster withDcs(String key, String value) {
+    extraDcs.put(key, value);
+    return this;
+  }
+
+  AgentNode addNode(String name, String tagsYaml) throws IOException {
+    AgentNode node = new AgentNode(name, dir, jar);
+    node.writeConfig(config(node, tagsYaml));
+    nodes.add(node);
+    return node;
+  }
+
+  String config(AgentNode node, String tagsYaml) {
+    String dcsExtra = extraDcs.entrySet().stream()
+        .map(e -> "    " + e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining());
+    return """
+        scope: %s
+        namespace: /service/
+        name: %s
+        log:
+          level: INFO
+        restapi:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+        etcd3:
+          hosts: %s
+        bootstrap:
+          dcs:
+            ttl: 20
+            loop_wait: 2
+            retry_timeout: 4
+            maximum_lag_on_failover: 1048576
+        %s    postgresql:
+              use_pg_rewind: true
+              use_slots: true
+              parameters:
+                wal_keep_size: 128MB
+                wal_log_hints: 'on'
+                max_wal_senders: 10
+                max_replication_slots: 10
+          initdb:
+          - encoding: UTF8
+          - data-checksums
+        postgresql:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+          data_dir: %s
+          pgpass: %s
+          bin_dir: /usr/lib/postgresql/15/bin
+          pg_hba:
+          - local all all trust
+          - host replication replicator 127.0.0.1/32 md5
+          - host all all 127.0.0.1/32 md5
+          authentication:
+            superuser:
+              username: postgres
+              password: %s
+            replication:
+              username: replicator
+              password: it-replication-secret
+            rewind:
+              username: rewind_user
+              password: it-rewind-secret
+          parameters:
+            unix_socket_directories: '%s'
+            shared_buffers: 16MB
+            max_connections: 50
+        tags:
+        %s
+        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.endpoint(), dcsExtra, node.pgPort,
+        node.pgPort, node.dataDir(), node.dir.resolve("pgpass"), AgentNode.SUPERUSER_PASSWORD, node.dir.resolve("sock"),
+        tagsYaml == null ? "  nofailover: false" : tagsYaml);
+  }
+
+  void startAll() throws IOException {
+    for (AgentNode n : nodes) {
+      n.start();
+    }
+  }
+
+  AgentNode node(String name) {
+    return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  /** The one node that reports role primary and answers 200 on /primary; waits for it. */
+  AgentNode awaitLeader(Duration timeout) {
+    return Timing.await("one leader", timeout, () -> {
+      List<AgentNode> leaders = nodes.stream()
+          .filter(AgentNode::agentAlive)
+          .filter(n -> n.get("/primary").code() == 200)
+          .toList();
+      return leaders.size() == 1 ? leaders.get(0) : null;
+    }, this::describe);
+  }
+
+  /** Waits until every other running node streams from {@code leader} (pg_stat_replication on the leader). */
+  void awaitStreaming(AgentNode leader, List<AgentNode> replicas, Duration timeout) {
+    Timing.await("replicas " + replicas + " streaming from " + leader.name, timeout, () -> {
+      String rows = leader.sql("SELECT string_agg(application_name, ',' ORDER BY application_name) "
+          + "FROM pg_stat_replication WHERE state = 'streaming'");
+      for (AgentNode r : replicas) {
+        if (!List.of(rows.split(",")).contains(r.name)) {
+          return null;
+        }
+      }
+      return Boolean.TRUE;
+    }, this::describe);
+  }
+
+  String describe() {
+    StringBuilder s = new StringBuilder();
+    for (AgentNode n : nodes) {
+      JsonNode st = n.agentAlive() ? n.status() : null;
+      s.append("\n  ").append(n.name).append(": alive=").append(n.agentAlive())
+          .append(" status=").append(st == null ? "-" : st.path("role").asText() + "/" + st.path("state").asText())
+          .append("\n    log: ").append(n.logTail(4).replace("\n", "\n         "));
+    }
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    for (AgentNode n : nodes) {
+      n.destroy();
+    }
+    etcd.close();
+    if (!Boolean.getBoolean("vigil.keep")) {
+      TestDirs.deleteRecursively(dir);
+    }
+  }
+}
