@@ -41,4 +41,13 @@ final class Timing {
       }
     }
   }
+
+  /** Waits between observations of a condition that must hold throughout a period. */
+  static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
