@@ -23,6 +23,9 @@ final class TestCluster implements AutoCloseable {
   final List<AgentNode> nodes = new ArrayList<>();
   private final Path jar;
   private final Map<String, String> extraDcs = new LinkedHashMap<>();
+  private int ttl = 20;
+  private int loopWait = 2;
+  private int retryTimeout = 4;
 
   TestCluster(String scope) throws IOException {
     this.scope = scope;
@@ -41,6 +44,14 @@ final class TestCluster implements AutoCloseable {
   /** Extra bootstrap.dcs lines (YAML, already indented for that block), e.g. synchronous_mode. */
   TestCluster withDcs(String key, String value) {
     extraDcs.put(key, value);
+    return this;
+  }
+
+  /** Timings for bootstrap.dcs; the default (20/2/4) keeps tests short. */
+  TestCluster withTiming(int ttl, int loopWait, int retryTimeout) {
+    this.ttl = ttl;
+    this.loopWait = loopWait;
+    this.retryTimeout = retryTimeout;
     return this;
   }
 
@@ -67,9 +78,9 @@ final class TestCluster implements AutoCloseable {
           hosts: %s
         bootstrap:
           dcs:
-            ttl: 20
-            loop_wait: 2
-            retry_timeout: 4
+            ttl: %d
+            loop_wait: %d
+            retry_timeout: %d
             maximum_lag_on_failover: 1048576
         %s    postgresql:
               use_pg_rewind: true
@@ -108,7 +119,7 @@ final class TestCluster implements AutoCloseable {
             max_connections: 50
         tags:
         %s
-        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.endpoint(), dcsExtra, node.pgPort,
+        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.endpoint(), ttl, loopWait, retryTimeout, dcsExtra, node.pgPort,
         node.pgPort, node.dataDir(), node.dir.resolve("pgpass"), AgentNode.SUPERUSER_PASSWORD, node.dir.resolve("sock"),
         tagsYaml == null ? "  nofailover: false" : tagsYaml);
   }
