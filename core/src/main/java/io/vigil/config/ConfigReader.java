@@ -118,7 +118,7 @@ final class ConfigReader {
     }
     Long n = toLong(v);
     if (n == null) {
-      error(k, "expected an integer, got " + describe(v));
+      error(k, "expected an integer" + (min == Long.MIN_VALUE ? "" : " " + range(min, max)) + ", got " + describe(v));
       return fallback;
     }
     if (n < min || n > max) {

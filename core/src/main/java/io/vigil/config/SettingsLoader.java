@@ -131,12 +131,14 @@ public final class SettingsLoader {
   }
 
   private DcsSettings dcs(ConfigReader top) {
+    boolean unsupported = top.raw("etcd") != null;
     if (top.raw("etcd") != null) {
       top.error("etcd", "etcd v2 is not supported: Vigil uses the etcd v3 API only, configure an etcd3 section instead");
     }
     for (String kind : UNSUPPORTED_DCS) {
       if (top.raw(kind) != null) {
         top.error(kind, kind + " is not supported as a DCS: configure exactly one of etcd3, zookeeper or consul");
+        unsupported = true;
       }
     }
     List<String> present = new ArrayList<>();
@@ -146,8 +148,8 @@ public final class SettingsLoader {
       }
     }
     if (present.size() != 1) {
-      boolean v2Only = present.isEmpty() && top.values().get("etcd") != null;
-      if (!v2Only) {
+      // an unsupported section was already reported; "got none" would only repeat it
+      if (!(present.isEmpty() && unsupported)) {
         String path = present.isEmpty() ? "etcd3|zookeeper|consul" : String.join("|", present);
         problems.error(path, "expected exactly one DCS section (etcd3, zookeeper or consul), got "
             + (present.isEmpty() ? "none" : present.size() + ": " + String.join(", ", present)));
@@ -181,7 +183,7 @@ public final class SettingsLoader {
     if (!Set.of("original", "minimal", "productonly").contains(tokens.toLowerCase(Locale.ROOT))) {
       r.error("server_tokens", "expected Original, Minimal or ProductOnly, got '" + tokens + "'");
     }
-    return new RestApiSettings(
+    RestApiSettings api = new RestApiSettings(
         listen,
         connect,
         credentials(r, "authentication"),
@@ -197,6 +199,8 @@ public final class SettingsLoader {
         r.stringMap("https_extra_headers"),
         tokens,
         r.integer("request_queue_size", 5, 0, 4096));
+    r.warnUnknown();
+    return api;
   }
 
   private Credentials credentials(ConfigReader parent, String key) {
