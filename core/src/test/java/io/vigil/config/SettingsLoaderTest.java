@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class SettingsLoaderTest {
+public class SettingsLoaderTest {
   /** A minimal valid node configuration; tests replace lines of it. */
   static final String BASE = """
       scope: demo
@@ -48,6 +48,11 @@ class SettingsLoaderTest {
       """;
 
   @TempDir Path dir;
+
+  /** {@link #BASE}, for tests in other packages. */
+  public static String baseYaml() {
+    return BASE;
+  }
 
   private Path write(String name, String yaml) throws IOException {
     Path file = dir.resolve(name);
