@@ -1,7 +1,10 @@
 package io.vigil;
 
+import io.vigil.config.Settings;
 import io.vigil.config.SettingsError;
 import io.vigil.config.SettingsLoader;
+import io.vigil.dcs.DcsFactory;
+import io.vigil.dcs.DcsPlugins;
 import io.vigil.log.LogSetup;
 import io.vigil.runtime.AgentRuntime;
 import java.io.IOException;
@@ -10,7 +13,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -89,37 +94,65 @@ public final class Agent implements Callable<Integer> {
   }
 
   private int validate() {
+    SettingsLoader.Loaded loaded = load();
+    if (loaded == null) {
+      return 1;
+    }
+    Optional<DcsFactory> plugin = DcsPlugins.find(loaded.settings().dcs().kind());
+    if (plugin.isEmpty()) {
+      // the check still tells what it can; the node itself would refuse to start
+      err.println("WARNING: " + DcsPlugins.missingPluginMessage(loaded.settings().dcs().kind()));
+      return 0;
+    }
+    return pluginProblems(loaded.settings(), plugin.get()) ? 1 : 0;
+  }
+
+  /** Loads and prints warnings and problems; null when the configuration is invalid. */
+  private SettingsLoader.Loaded load() {
     try {
       SettingsLoader.Loaded loaded = SettingsLoader.load(config, environment);
       loaded.warnings().forEach(w -> err.println("WARNING: " + w));
-      return 0;
+      return loaded;
     } catch (SettingsError e) {
       e.warnings().forEach(w -> err.println("WARNING: " + w));
       e.problems().forEach(err::println);
-      return 1;
+      return null;
     }
+  }
+
+  /** Prints the plugin's own problems with its section, prefixed like the loader's lines; true if any. */
+  private boolean pluginProblems(Settings settings, DcsFactory plugin) {
+    List<String> problems = plugin.validate(settings.dcs());
+    String origin = settings.source() == null ? "environment" : settings.source().toString();
+    problems.forEach(p -> err.println(origin + ": " + p));
+    return !problems.isEmpty();
   }
 
   private int runNode() {
     LogSetup.configureDefaults(environment);
-    SettingsLoader.Loaded loaded;
-    try {
-      loaded = SettingsLoader.load(config, environment);
-    } catch (SettingsError e) {
-      e.warnings().forEach(w -> err.println("WARNING: " + w));
-      e.problems().forEach(err::println);
+    SettingsLoader.Loaded loaded = load();
+    if (loaded == null) {
+      err.println("vigil: refusing to start with an invalid configuration");
+      return 1;
+    }
+    Settings settings = loaded.settings();
+    Optional<DcsFactory> plugin = DcsPlugins.find(settings.dcs().kind());
+    if (plugin.isEmpty()) {
+      err.println("vigil: " + DcsPlugins.missingPluginMessage(settings.dcs().kind()));
+      return 1;
+    }
+    if (pluginProblems(settings, plugin.get())) {
       err.println("vigil: refusing to start with an invalid configuration");
       return 1;
     }
     try {
-      LogSetup.configure(loaded.settings().log(), loaded.settings().scope(), loaded.settings().name());
+      LogSetup.configure(settings.log(), settings.scope(), settings.name());
     } catch (RuntimeException e) {
       err.println("vigil: " + e.getMessage());
       return 1;
     }
-    loaded.warnings().forEach(w -> LOG.warn("{}", w));
     try {
-      AgentRuntime.run(loaded.settings(), loaded.settings().source());
+      AgentRuntime.run(settings, settings.source());
       return 0;
     } catch (RuntimeException e) {
       LOG.error("vigil stopped: {}", e.getMessage(), e);

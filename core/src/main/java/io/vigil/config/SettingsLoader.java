@@ -172,8 +172,8 @@ public final class SettingsLoader {
   private RestApiSettings restapi(ConfigReader r) {
     HostPort listen = r.hostPort("listen", true, 0);
     HostPort connect = r.hostPort("connect_address", false, 0);
-    if (connect == null) {
-      connect = listen;
+    if (connect == null && r.raw("connect_address") == null && listen != null) {
+      connect = defaultConnectAddress(r, listen);
     }
     String verify = r.string("verify_client", "none");
     if (!Set.of("none", "optional", "required").contains(verify)) {
@@ -215,6 +215,15 @@ public final class SettingsLoader {
     }
     r.warnUnknown();
     return new Credentials(username, password);
+  }
+
+  /** Without connect_address the listen address is advertised, unless it is a wildcard that no peer can dial. */
+  private static HostPort defaultConnectAddress(ConfigReader r, HostPort listen) {
+    if (Set.of("0.0.0.0", "::", "*").contains(listen.host())) {
+      r.warn("connect_address", "not set and listen is a wildcard address; 127.0.0.1 is advertised instead");
+      return new HostPort("127.0.0.1", listen.port());
+    }
+    return listen;
   }
 
   private CtlSettings ctl(ConfigReader r) {
@@ -415,13 +424,8 @@ public final class SettingsLoader {
       }
     }
     HostPort connect = r.hostPort("connect_address", false, 0);
-    if (connect == null && listen != null) {
-      if (Set.of("0.0.0.0", "::", "*").contains(listen.host())) {
-        r.warn("connect_address", "not set and listen is a wildcard address; other members will be told 127.0.0.1");
-        connect = new HostPort("127.0.0.1", listen.port());
-      } else {
-        connect = listen;
-      }
+    if (connect == null && r.raw("connect_address") == null && listen != null) {
+      connect = defaultConnectAddress(r, listen);
     }
     HostPort proxy = r.hostPort("proxy_address", false, 0);
     Path dataDir = r.path("data_dir", workDir, true);

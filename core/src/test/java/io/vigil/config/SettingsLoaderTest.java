@@ -436,6 +436,22 @@ public class SettingsLoaderTest {
   }
 
   @Test
+  void connectAddressesDefaultToListenButNeverToAWildcard() throws Exception {
+    SettingsLoader.Loaded plain = load(BASE);
+    assertEquals(new HostPort("127.0.0.1", 8008), plain.settings().restapi().connectAddress());
+    assertEquals(new HostPort("127.0.0.1", 5432), plain.settings().postgresql().connectAddress());
+    SettingsLoader.Loaded wildcard = load(BASE.replace("listen: 127.0.0.1:8008", "listen: 0.0.0.0:8008")
+        .replace("listen: 127.0.0.1:5432", "listen: '*:5432'"));
+    assertEquals(new HostPort("127.0.0.1", 8008), wildcard.settings().restapi().connectAddress());
+    assertEquals(new HostPort("127.0.0.1", 5432), wildcard.settings().postgresql().connectAddress());
+    assertEquals("*", wildcard.settings().postgresql().listenAddresses());
+    assertEquals(2, wildcard.warnings().size(), wildcard.warnings().toString());
+    SettingsLoader.Loaded several = load(BASE.replace("listen: 127.0.0.1:5432", "listen: 127.0.0.1,10.0.0.5:5432"));
+    assertEquals("127.0.0.1,10.0.0.5", several.settings().postgresql().listenAddresses());
+    assertEquals(new HostPort("127.0.0.1", 5432), several.settings().postgresql().listen());
+  }
+
+  @Test
   void relativePathsAreResolvedAgainstTheWorkingDirectory() throws Exception {
     Settings s = load(BASE.replace("data_dir: data/node1", "data_dir: data/node1\n  config_dir: ./conf/../cfg\n  pgpass: pgpass1")).settings();
     assertEquals(dir.resolve("data/node1"), s.postgresql().dataDir());
