@@ -269,6 +269,7 @@ public final class SettingsLoader {
     r.integer("max_queue_size", 1000, 1, Integer.MAX_VALUE);
     r.integer("mode", 0600, 0, 0777);
     r.bool("deduplicate_heartbeat_logs", false);
+    Path logDir = r.path("dir", workDir, false);
     LogSettings log = new LogSettings(
         type,
         level,
@@ -276,7 +277,7 @@ public final class SettingsLoader {
         formatText,
         r.string("dateformat", null),
         r.stringMap("static_fields"),
-        r.has("dir") ? r.path("dir", workDir, false).toString() : null,
+        logDir == null ? null : logDir.toString(),
         r.integer("file_num", 4, 1, 1000),
         r.longValue("file_size", 25_000_000L, 4096, Long.MAX_VALUE),
         java.util.Collections.unmodifiableMap(loggers));

@@ -458,6 +458,8 @@ public class SettingsLoaderTest {
     assertEquals(dir.resolve("cfg"), s.postgresql().configDir());
     assertEquals(dir.resolve("pgpass1"), s.postgresql().pgpass());
     assertTrue(s.postgresql().dataDir().isAbsolute());
+    assertEquals(dir.resolve("logs").toString(), load(BASE + "log:\n  dir: logs\n").settings().log().dir());
+    assertEquals(null, load(BASE + "log:\n  dir: ''\n").settings().log().dir());
   }
 
   @Test
