@@ -41,10 +41,41 @@ public record PostgresSettings(
     boolean removeDataDirectoryOnRewindFailure,
     boolean removeDataDirectoryOnDivergedTimelines,
     String prePromote,
-    String beforeStop) {
+    String beforeStop,
+    /** local {@code parameters_<role>} sections keyed by role name (primary, replica, standby_leader) */
+    Map<String, Map<String, Object>> roleParameters,
+    /** local {@code pg_hba_<role>} lists keyed by role name; each replaces {@code pg_hba} for that role */
+    Map<String, List<String>> rolePgHba,
+    /** local {@code pg_ident_<role>} lists keyed by role name */
+    Map<String, List<String>> rolePgIdent) {
+
+  /** The original shape, without per-role sections (kept so existing callers compile unchanged). */
+  public PostgresSettings(HostPort listen, String listenAddresses, HostPort connectAddress, HostPort proxyAddress,
+      Path dataDir, Path configDir, Path binDir, Map<String, String> binName, Path pgpass, PgUser superuser,
+      PgUser replication, PgUser rewind, String database, boolean useUnixSocket, boolean useUnixSocketRepl,
+      Map<String, Object> parameters, String customConf, List<String> pgHba, List<String> pgIdent,
+      Map<String, Object> recoveryConf, int pgCtlTimeout, Map<String, String> callbacks,
+      List<String> createReplicaMethods, Map<String, BootstrapSettings.CustomMethod> replicaMethods,
+      List<BootstrapSettings.Option> basebackup, Boolean usePgRewind, List<BootstrapSettings.Option> rewindOptions,
+      boolean removeDataDirectoryOnRewindFailure, boolean removeDataDirectoryOnDivergedTimelines, String prePromote,
+      String beforeStop) {
+    this(listen, listenAddresses, connectAddress, proxyAddress, dataDir, configDir, binDir, binName, pgpass,
+        superuser, replication, rewind, database, useUnixSocket, useUnixSocketRepl, parameters, customConf, pgHba,
+        pgIdent, recoveryConf, pgCtlTimeout, callbacks, createReplicaMethods, replicaMethods, basebackup,
+        usePgRewind, rewindOptions, removeDataDirectoryOnRewindFailure, removeDataDirectoryOnDivergedTimelines,
+        prePromote, beforeStop, Map.of(), Map.of(), Map.of());
+  }
 
   /** A PostgreSQL role Vigil connects as, with its libpq options (sslmode, sslcert, ...). */
-  public record PgUser(String username, Secret password, Map<String, String> options) {}
+  public record PgUser(String username, Secret password, Map<String, String> options) {
+    /** {@code sslpassword} is a libpq option but a secret all the same. */
+    @Override
+    public String toString() {
+      Map<String, String> shown = new java.util.LinkedHashMap<>(options);
+      shown.replaceAll((k, v) -> k.equals("sslpassword") ? "******" : v);
+      return "PgUser[username=" + username + ", password=" + password + ", options=" + shown + "]";
+    }
+  }
 
   /** {@code conn_url} of the member key: {@code postgres://connect_address/database}. */
   public String connUrl() {
