@@ -128,8 +128,12 @@ record EtcdOptions(List<URI> endpoints, String username, Secret password, Path c
         problems.add(key + ": no host in the URL");
         return;
       }
+      if (uri.getRawUserInfo() != null) {
+        // the URL itself is not echoed: it holds a password
+        problems.add(key + ": credentials in the URL are not supported; use username and password");
+        return;
+      }
       int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
-      // user:password@ in the URL is dropped: it must never reach a message or log line
       endpoints.add(URI.create(scheme + "://" + new HostPort(uri.getHost(), port)));
     } catch (IllegalArgumentException e) {
       problems.add(key + ": not a URL");
