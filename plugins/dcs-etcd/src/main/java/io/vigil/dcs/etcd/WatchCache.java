@@ -138,6 +138,9 @@ final class WatchCache {
           return;
         }
         ready = true;
+        if (failures > 0) {
+          LOG.info("watch on {} in etcd at {} re-armed at revision {}", keys.base(), connection.endpoints(), revision);
+        }
         failures = 0;
       });
     });
