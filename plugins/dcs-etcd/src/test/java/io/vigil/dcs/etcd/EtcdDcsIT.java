@@ -230,6 +230,32 @@ class EtcdDcsIT {
   }
 
   @Test
+  void recoversWithinSecondsAfterALongOutage() throws Exception {
+    EtcdDcs a = dcs("a");
+    call(() -> a.touchMember(Map.of("state", "running")));
+    etcd.kill();
+    try {
+      // long enough for gRPC's reconnect backoff to grow past several seconds
+      long outageEnd = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+      while (System.nanoTime() < outageEnd) {
+        DcsTestSupport.awaitFailure(DcsTestSupport.start(context, a::loadCluster), Duration.ofSeconds(4));
+      }
+    } finally {
+      etcd.start();
+    }
+    long restarted = System.nanoTime();
+    DcsTestSupport.poll("loadCluster works again", Duration.ofSeconds(4), 50, () -> {
+      try {
+        return call(a::loadCluster).hasMember("a");
+      } catch (io.vigil.dcs.DcsUnavailableException e) {
+        return false;
+      }
+    });
+    System.out.printf("recovered %d ms after etcd was healthy again%n", (System.nanoTime() - restarted) / 1_000_000);
+    assertTrue(call(a::acquireLeaderKey));
+  }
+
+  @Test
   void errorsNameOperationKeyAndEndpointsButNeverThePassword() throws Exception {
     DcsSettings settings = new DcsSettings("etcd3", Map.of("hosts", "127.0.0.1:1", "username", "root",
         "password", "s3cr3t-pw"));
