@@ -31,11 +31,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       member's key too, as Patroni does.</li>
  *   <li>Every other znode is persistent and created with its parents. {@code config}, {@code failover} and
  *       {@code sync} compare-and-set on {@code stat.version}; {@code delete_sync_state} writes {@code {}}.</li>
- *   <li>A persistent recursive watch (Curator's {@link org.apache.curator.framework.recipes.cache.CuratorCache})
- *       on the cluster znode reports leader, config and (for non-leaders) status changes at once.</li>
+ *   <li>A persistent recursive watch on the cluster znode reports leader, config and (for non-leaders) status
+ *       changes at once.</li>
  * </ul>
  *
  * <p>Threads: Curator's calls are synchronous, so each runs on the named worker pool {@code vigil-dcs}, never on
@@ -83,6 +83,8 @@ public final class ZooKeeperDcs implements Dcs {
   private volatile DcsTiming timing;
   private volatile ZooKeeperSession session;
   private volatile Handler<DcsChange> listener;
+  /** The leader's name as last read or written by this agent (Patroni's cached cluster.leader). */
+  private volatile String knownLeader;
   private volatile boolean closed;
   /** What this agent last wrote into its member znode; guarded by {@code this}. */
   private Map<String, Object> lastMemberData;
@@ -108,7 +110,8 @@ public final class ZooKeeperDcs implements Dcs {
 
   @Override
   public Future<Cluster> loadCluster() {
-    return call("read the cluster", basePath, true, s -> reader.read(readNodes(s.client)));
+    return call("read the cluster", basePath, true, s -> reader.read(readNodes(s.client)))
+        .onSuccess(cluster -> knownLeader = cluster.leaderName());
   }
 
   @Override
@@ -122,12 +125,20 @@ public final class ZooKeeperDcs implements Dcs {
       } catch (KeeperException.NodeExistsException e) {
         return ownedBy(s, s.client.checkExists().forPath(leaderPath));
       }
-    });
+    }).onSuccess(this::rememberLeadership);
   }
 
   @Override
   public Future<Boolean> renewLeaderKey() {
-    return call("renew the leader key", leaderPath, true, this::renew);
+    return call("renew the leader key", leaderPath, true, this::renew).onSuccess(this::rememberLeadership);
+  }
+
+  private void rememberLeadership(boolean ours) {
+    if (ours) {
+      knownLeader = name;
+    } else if (name.equals(knownLeader)) {
+      knownLeader = null;
+    }
   }
 
   private boolean renew(ZooKeeperSession s) throws Exception {
@@ -161,7 +172,7 @@ public final class ZooKeeperDcs implements Dcs {
 
   @Override
   public Future<Void> takeLeaderKey() {
-    return call("take the leader key", leaderPath, true, s -> {
+    return this.<Void>call("take the leader key", leaderPath, true, s -> {
       try {
         createEphemeral(s.client, leaderPath, nameBytes);
         return null;
@@ -179,7 +190,7 @@ public final class ZooKeeperDcs implements Dcs {
       }
       createEphemeral(s.client, leaderPath, nameBytes);
       return null;
-    });
+    }).onSuccess(v -> knownLeader = name);
   }
 
   @Override
@@ -201,9 +212,15 @@ public final class ZooKeeperDcs implements Dcs {
         return false;
       }
       return true;
-    }).compose(released -> released
+    }).onSuccess(this::forgetLeadership).compose(released -> released
         ? restartSession("released the leader key", false).map(true)
         : Future.succeededFuture(false));
+  }
+
+  private void forgetLeadership(boolean released) {
+    if (released) {
+      knownLeader = null;
+    }
   }
 
   // ------------------------------------------------------------------------------------------ member key
@@ -439,6 +456,11 @@ public final class ZooKeeperDcs implements Dcs {
     return session.sessionId();
   }
 
+  /** True once the current session's watch reports changes (tests wait for it instead of sleeping). */
+  boolean watching() {
+    return session.watching();
+  }
+
   /** The Curator client of the current session (tests expire its session for real). */
   CuratorFramework curator() {
     return session.client;
@@ -451,10 +473,7 @@ public final class ZooKeeperDcs implements Dcs {
   Future<Void> restartSession(String reason, boolean keepLeader) {
     return worker.executeBlocking(() -> {
       ZooKeeperSession old = session;
-      boolean wasLeader = keepLeader && old.cached(DcsKeys.LEADER)
-          .map(d -> d.getStat() != null && d.getStat().getEphemeralOwner() == old.sessionId()
-              && name.equals(text(d.getData())))
-          .orElse(false);
+      boolean wasLeader = keepLeader && holdsLeaderKey(old);
       LOG.info("restarting the ZooKeeper session 0x{} ({})", Long.toHexString(old.sessionId()), reason);
       old.close();
       ZooKeeperSession fresh = newSession(timing);
@@ -478,9 +497,19 @@ public final class ZooKeeperDcs implements Dcs {
     }, false);
   }
 
+  private boolean holdsLeaderKey(ZooKeeperSession s) {
+    try {
+      Stat stat = new Stat();
+      byte[] value = s.client.getData().storingStatIn(stat).forPath(leaderPath);
+      return name.equals(text(value)) && ownedBy(s, stat);
+    } catch (Exception e) {
+      return false; // gone or unreachable: nothing to carry over
+    }
+  }
+
   private ZooKeeperSession newSession(DcsTiming t) {
     return new ZooKeeperSession(options, t.ttl() * 1000, connectionTimeoutMs(t), basePath,
-        this::onChange, this::onInitialized, this::onState);
+        this::onEvent, this::onWatching, this::onState);
   }
 
   /**
@@ -647,20 +676,24 @@ public final class ZooKeeperDcs implements Dcs {
 
   // ------------------------------------------------------------------------------------------ watch events
 
-  private void onChange(CuratorCacheListener.Type type, ChildData[] oldAndNew) {
-    ChildData data = oldAndNew[1] != null ? oldAndNew[1] : oldAndNew[0];
-    if (data == null || !data.getPath().startsWith(basePath + "/")) {
+  private void onEvent(WatchedEvent event) {
+    String path = event.getPath();
+    if (path == null || !path.startsWith(basePath + "/")) {
       return;
     }
-    String relative = data.getPath().substring(basePath.length() + 1);
+    String relative = path.substring(basePath.length() + 1);
+    if (DcsKeys.LEADER.equals(relative) && event.getType() == EventType.NodeDeleted) {
+      knownLeader = null;
+    }
     DcsChange change = switch (relative) {
       case DcsKeys.LEADER -> DcsChange.LEADER_CHANGED;
       case DcsKeys.CONFIG -> DcsChange.CONFIG_CHANGED;
-      // the leader writes status itself; only the others want to hear about it
-      case DcsKeys.STATUS, DcsKeys.OPTIME_LEADER -> isLeader() ? null : DcsChange.STATUS_CHANGED;
+      // the leader writes status itself; only the others want to hear about it (Patroni's status watch)
+      case DcsKeys.STATUS, DcsKeys.OPTIME_LEADER -> name.equals(knownLeader) ? null : DcsChange.STATUS_CHANGED;
       case DcsKeys.FAILOVER, DcsKeys.SYNC, DcsKeys.HISTORY, DcsKeys.INITIALIZE, DcsKeys.FAILSAFE -> DcsChange.OTHER;
-      default -> DcsKeys.memberName(relative) != null && type != CuratorCacheListener.Type.NODE_CHANGED
-          ? DcsChange.OTHER // a member came or went (Patroni watches the member list, not member values)
+      // a member came or went (Patroni watches the member list, not member values)
+      default -> DcsKeys.memberName(relative) != null && event.getType() != EventType.NodeDataChanged
+          ? DcsChange.OTHER
           : null;
     };
     if (change != null) {
@@ -668,8 +701,8 @@ public final class ZooKeeperDcs implements Dcs {
     }
   }
 
-  private void onInitialized() {
-    // a new session's watch starts from scratch: whatever happened meanwhile is worth one reload
+  private void onWatching() {
+    // the watch was (re-)registered after a reconnect or a new session: changes made meanwhile were not seen
     notifyListener(DcsChange.OTHER);
   }
 
@@ -687,11 +720,6 @@ public final class ZooKeeperDcs implements Dcs {
       case RECONNECTED -> LOG.info("reconnected to ZooKeeper at {}", options.connectString());
       default -> { }
     }
-  }
-
-  private boolean isLeader() {
-    ZooKeeperSession s = session;
-    return s != null && s.cached(DcsKeys.LEADER).map(d -> name.equals(text(d.getData()))).orElse(false);
   }
 
   private void notifyListener(DcsChange change) {

@@ -9,26 +9,25 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 
 /**
- * One ZooKeeper session: a Curator client plus the cache whose persistent recursive watch on the cluster's
- * znodes drives {@code Dcs.watch}. Patroni's "restart the session" (release of the leader key, a new ttl) is a
+ * One ZooKeeper session: a Curator client plus a persistent recursive watch on the cluster's znode (Curator's
+ * {@link PersistentWatcher}, re-registered after every reconnect) that drives {@code Dcs.watch}. The raw
+ * watch is used rather than a CuratorCache: the cache can miss znodes created while it loads a root that does
+ * not exist yet, and the events alone are all a wake-up needs. Patroni's "restart the session" (release of the leader key, a new ttl) is a
  * new instance of this class: closing the old client closes its session, which makes the server drop every
  * ephemeral znode it held at once.
  *
@@ -40,14 +39,14 @@ final class ZooKeeperSession implements AutoCloseable {
   static final RetryPolicy NO_RETRY = (retryCount, elapsedTimeMs, sleeper) -> false;
 
   final CuratorFramework client;
-  private final CuratorCache cache;
-  private final String basePath;
+  private final PersistentWatcher watcher;
   private final int sessionTimeoutMs;
+  private volatile boolean watching;
 
   /**
    * @param basePath the cluster znode without the trailing slash ({@code /service/batman})
-   * @param onChange told of every create/change/delete under basePath after the first full load
-   * @param onInitialized told once the first full load of the cache is done
+   * @param onEvent told of every create/change/delete under basePath once the watch is registered
+   * @param onWatching told each time the watch has been (re-)registered: changes made before may be missed
    * @param onState told of every connection state change
    */
   ZooKeeperSession(
@@ -55,10 +54,9 @@ final class ZooKeeperSession implements AutoCloseable {
       int sessionTimeoutMs,
       int connectionTimeoutMs,
       String basePath,
-      BiConsumer<CuratorCacheListener.Type, ChildData[]> onChange,
-      Runnable onInitialized,
+      Consumer<WatchedEvent> onEvent,
+      Runnable onWatching,
       Consumer<ConnectionState> onState) {
-    this.basePath = basePath;
     this.sessionTimeoutMs = sessionTimeoutMs;
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
         .connectString(options.connectString())
@@ -84,14 +82,18 @@ final class ZooKeeperSession implements AutoCloseable {
     }
     client = builder.build();
     client.getConnectionStateListenable().addListener((c, state) -> onState.accept(state));
-    cache = CuratorCache.build(client, basePath);
-    cache.listenable().addListener(CuratorCacheListener.builder()
-        .forAll((type, oldData, data) -> onChange.accept(type, new ChildData[] {oldData, data}))
-        .forInitialized(onInitialized)
-        .afterInitialized()
-        .build());
+    watcher = new PersistentWatcher(client, basePath, true);
+    watcher.getListenable().addListener(event -> {
+      if (event.getType() != org.apache.zookeeper.Watcher.Event.EventType.None) {
+        onEvent.accept(event);
+      }
+    });
+    watcher.getResetListenable().addListener(() -> {
+      watching = true;
+      onWatching.run();
+    });
     client.start();
-    cache.start();
+    watcher.start();
   }
 
   /** The session id the server gave this client, 0 while it has not connected yet. */
@@ -103,18 +105,18 @@ final class ZooKeeperSession implements AutoCloseable {
     }
   }
 
+  /** True once the watch has been registered and reports changes. */
+  boolean watching() {
+    return watching;
+  }
+
   int sessionTimeoutMs() {
     return sessionTimeoutMs;
   }
 
-  /** The cached znode at {@code relative} (under the base path) as the watch last saw it. */
-  Optional<ChildData> cached(String relative) {
-    return cache.get(basePath + "/" + relative);
-  }
-
   @Override
   public void close() {
-    cache.close();
+    watcher.close();
     client.close();
   }
 
