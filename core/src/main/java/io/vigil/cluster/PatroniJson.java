@@ -312,11 +312,14 @@ public final class PatroniJson {
     return dump(out);
   }
 
-  /** {@code {"leader":..,"quorum":..,"sync_standby":"a,b"}}: names sorted, null when there are none. */
+  /**
+   * {@code {"leader":..,"quorum":..,"sync_standby":"a,b"}}: names sorted, null when there are none. Outside
+   * quorum mode Patroni 4 writes {@code "quorum":0}, and so do we.
+   */
   public static String writeSync(SyncState sync) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("leader", sync.leader());
-    out.put("quorum", sync.quorum());
+    out.put("quorum", sync.quorum() == null ? 0 : sync.quorum());
     out.put("sync_standby",
         sync.syncStandbys().isEmpty() ? null : String.join(",", new TreeSet<>(sync.syncStandbys())));
     return dump(out);

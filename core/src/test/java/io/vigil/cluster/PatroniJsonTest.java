@@ -139,7 +139,7 @@ class PatroniJsonTest {
 
   @Test
   void writesSyncWithSortedStandbysAndNulls() {
-    assertEquals("{\"leader\":\"pg3\",\"quorum\":null,\"sync_standby\":\"a,b,c\"}",
+    assertEquals("{\"leader\":\"pg3\",\"quorum\":0,\"sync_standby\":\"a,b,c\"}",
         PatroniJson.writeSync(new SyncState(1, "pg3", List.of("c", "a", "b"), null)));
     assertEquals("{\"leader\":\"pg3\",\"quorum\":1,\"sync_standby\":null}",
         PatroniJson.writeSync(new SyncState(1, "pg3", List.of(), 1)));
