@@ -110,7 +110,7 @@ public final class ZooKeeperDcs implements Dcs {
 
   @Override
   public Future<Cluster> loadCluster() {
-    return call("read the cluster", basePath, true, s -> reader.read(readNodes(s.client)))
+    return call("read the cluster", keys.base(), true, s -> reader.read(readNodes(s.client)))
         .onSuccess(cluster -> knownLeader = cluster.leaderName());
   }
 
@@ -402,7 +402,7 @@ public final class ZooKeeperDcs implements Dcs {
 
   @Override
   public Future<Void> deleteCluster() {
-    return call("delete the cluster", basePath, true, s -> {
+    return call("delete the cluster", keys.base(), true, s -> {
       try {
         s.client.delete().deletingChildrenIfNeeded().forPath(basePath);
       } catch (KeeperException.NoNodeException e) {
@@ -551,6 +551,11 @@ public final class ZooKeeperDcs implements Dcs {
   }
 
   private <T> T attempt(ZkCall<T> body, boolean retry, long deadline) throws Exception {
+    if (System.nanoTime() >= deadline) {
+      // queued behind other calls until the caller was already told "unavailable": running it now would be a
+      // write nobody expects any more (a late deleteCluster, a stale leader key)
+      throw new KeeperException.OperationTimeoutException();
+    }
     long backoffMs = 100;
     while (true) {
       ZooKeeperSession s = session;

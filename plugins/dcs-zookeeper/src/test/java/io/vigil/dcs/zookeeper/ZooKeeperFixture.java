@@ -97,6 +97,18 @@ final class ZooKeeperFixture implements AutoCloseable {
     twin.close();
   }
 
+  /**
+   * Makes a client go silent like a killed process: its socket is dropped without a close-session request, so
+   * the server keeps the session, and the ephemeral znodes, until the session timeout (ttl) runs out.
+   */
+  static void goSilent(ZooKeeperDcs dcs) {
+    try {
+      dcs.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not silence the ZooKeeper client", e);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     for (Dcs dcs : clients) {
