@@ -149,6 +149,11 @@ public final class ZooKeeperDcs implements Dcs {
     } catch (KeeperException.NoNodeException e) {
       // our session expired (the server dropped the znode) or someone deleted it: not ours any more
       return false;
+    } catch (KeeperException.SessionExpiredException e) {
+      // the server declares a session expired only after deleting its ephemeral znodes: the key is gone for
+      // sure, no need to wait for the new session to see it
+      LOG.warn("the ZooKeeper session holding the leader key has expired");
+      return false;
     }
     if (!name.equals(text(value))) {
       return false;

@@ -77,7 +77,7 @@ class ZooKeeperDcsIT {
     assertEquals(0, stat("/service/batman/initialize").getEphemeralOwner());
     assertEquals(0, stat("/service/batman/config").getEphemeralOwner());
     assertEquals("7291234567890123456", value("/service/batman/initialize"));
-    assertEquals("{\"leader\":\"pg1\",\"quorum\":null,\"sync_standby\":\"pg2,pg3\"}", value("/service/batman/sync"));
+    assertEquals("{\"leader\":\"pg1\",\"quorum\":0,\"sync_standby\":\"pg2,pg3\"}", value("/service/batman/sync"));
     assertEquals(0, inspector.getData().forPath("/service/batman").length, "parent znodes are empty");
 
     Cluster cluster = await(a.loadCluster());

@@ -8,6 +8,7 @@ import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,12 +99,24 @@ final class ZooKeeperFixture implements AutoCloseable {
   }
 
   /**
-   * Makes a client go silent like a killed process: its socket is dropped without a close-session request, so
-   * the server keeps the session, and the ephemeral znodes, until the session timeout (ttl) runs out.
+   * Makes a client go silent like a killed process: it stops talking without a close-session request, so the
+   * server keeps the session, and its ephemeral znodes, until the session timeout (ttl) runs out.
+   *
+   * <p>{@code injectSessionExpiration()} alone is not enough: it queues the Expired event before it marks the
+   * connection closed, and Curator, reacting to the event on another thread, may still close the handle
+   * while it is marked alive, which sends a close-session request and deletes the ephemeral znodes at once.
+   * So the connection is marked closed first (the handle's package-private state, test-only reflection).
    */
   static void goSilent(ZooKeeperDcs dcs) {
     try {
-      dcs.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+      ZooKeeper handle = dcs.curator().getZookeeperClient().getZooKeeper();
+      Field cnxnField = ZooKeeper.class.getDeclaredField("cnxn");
+      cnxnField.setAccessible(true);
+      Object cnxn = cnxnField.get(handle);
+      Field state = cnxn.getClass().getDeclaredField("state");
+      state.setAccessible(true);
+      state.set(cnxn, ZooKeeper.States.CLOSED);
+      handle.getTestable().injectSessionExpiration();
     } catch (Exception e) {
       throw new IllegalStateException("could not silence the ZooKeeper client", e);
     }
