@@ -129,16 +129,25 @@ class ZooKeeperDcsIT {
     ZooKeeperDcs a = zk.dcs("batman", "pg1");
     ZooKeeperDcs b = zk.dcs("batman", "pg2");
     BlockingQueue<DcsChange> seenByA = new LinkedBlockingQueue<>();
+    eventually(Duration.ofSeconds(5), "a's watch is registered", a::watching);
     a.watch(seenByA::add);
     assertTrue(await(a.acquireLeaderKey()));
     assertTrue(await(a.renewLeaderKey()));
     long before = a.sessionId();
+    eventually(Duration.ofSeconds(5), "a saw its own key", () -> seenByA.contains(DcsChange.LEADER_CHANGED));
+    seenByA.clear();
 
     zk.expireSession(a);
 
-    eventually(Duration.ofSeconds(5), "a notified of the lost session",
-        () -> seenByA.contains(DcsChange.LEADER_CHANGED));
+    eventually(Duration.ofSeconds(5), "the server dropped the leader znode", () -> {
+      try {
+        return stat("/service/batman/leader") == null;
+      } catch (Exception e) {
+        return false;
+      }
+    });
     assertFalse(await(a.renewLeaderKey()), "the ephemeral leader key died with the session");
+    eventually(Duration.ofSeconds(5), "a told of the change", () -> seenByA.contains(DcsChange.LEADER_CHANGED));
     eventually(Duration.ofSeconds(10), "a new session", () -> a.sessionId() != 0 && a.sessionId() != before);
     assertTrue(await(b.acquireLeaderKey()));
     assertFalse(await(a.renewLeaderKey()), "the key now holds another name");
@@ -195,14 +204,15 @@ class ZooKeeperDcsIT {
   void watchReportsLeaderDeletionWithinOneSecond() throws Exception {
     ZooKeeperDcs a = zk.dcs("batman", "pg1");
     ZooKeeperDcs b = zk.dcs("batman", "pg2");
-    assertTrue(await(a.acquireLeaderKey()));
     BlockingQueue<Long> leaderEvents = new LinkedBlockingQueue<>();
+    eventually(Duration.ofSeconds(5), "b's watch is registered", b::watching);
     b.watch(change -> {
       if (change == DcsChange.LEADER_CHANGED) {
         leaderEvents.add(System.nanoTime());
       }
     });
-    eventually(Duration.ofSeconds(5), "b's watch is loaded", b::watching);
+    assertTrue(await(a.acquireLeaderKey()));
+    eventually(Duration.ofSeconds(5), "b saw the key taken", () -> !leaderEvents.isEmpty());
     leaderEvents.clear();
 
     long deleted = System.nanoTime();
