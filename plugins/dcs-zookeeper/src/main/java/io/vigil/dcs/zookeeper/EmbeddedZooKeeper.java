@@ -152,6 +152,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * {@code --data-dir DIR} (required), {@code --host H} (default 127.0.0.1), {@code --tick-time MS}.
    */
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("EmbeddedZooKeeper: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     String host = "127.0.0.1";
     int port = 2181;
     Path dataDir = null;
@@ -160,10 +169,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       String arg = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (arg) {
-        case "--port" -> port = Integer.parseInt(required(arg, value));
+        case "--port" -> port = number(arg, value);
         case "--data-dir" -> dataDir = Path.of(required(arg, value));
         case "--host" -> host = required(arg, value);
-        case "--tick-time" -> tick = Integer.parseInt(required(arg, value));
+        case "--tick-time" -> tick = number(arg, value);
         case "-h", "--help" -> {
           System.out.println("usage: EmbeddedZooKeeper --data-dir DIR [--port 2181] [--host 127.0.0.1] "
               + "[--tick-time " + DEFAULT_TICK_MS + "]");
@@ -184,6 +193,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }, "zookeeper-shutdown"));
     System.out.println("ZooKeeper listening on " + zk.connectString());
     stopped.await();
+  }
+
+  private static int number(String option, String value) {
+    try {
+      return Integer.parseInt(required(option, value));
+    } catch (NumberFormatException e) {
+      throw usage(option + " expects a number, got '" + value + "'");
+    }
   }
 
   private static String required(String option, String value) {
