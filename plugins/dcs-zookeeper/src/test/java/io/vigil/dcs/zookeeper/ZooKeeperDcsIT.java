@@ -25,6 +25,10 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs.Perms;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -311,5 +315,26 @@ class ZooKeeperDcsIT {
     assertNull(stat("/service/batman"));
     assertTrue(stat("/service/robin/config") != null);
     assertTrue(await(a.loadCluster()).isUnlocked());
+  }
+
+  @Test
+  void authDataOpensZnodesProtectedByADigestAcl() throws Exception {
+    String credential = "vigil:s3cret";
+    try (CuratorFramework owner = CuratorFrameworkFactory.builder().connectString(zk.server.connectString())
+        .retryPolicy(new RetryNTimes(3, 100)).authorization("digest", credential.getBytes(StandardCharsets.UTF_8))
+        .build()) {
+      owner.start();
+      owner.create().creatingParentsIfNeeded()
+          .withACL(List.of(new ACL(Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(credential)))))
+          .forPath("/service/secure", new byte[0]);
+    }
+    ZooKeeperDcs stranger = zk.dcs("secure", "pg1");
+    DcsUnavailableException e = assertThrows(DcsUnavailableException.class, () -> await(stranger.loadCluster()));
+    assertTrue(e.getMessage().contains("not authorized"), e.getMessage());
+
+    ZooKeeperDcs member = zk.dcs("secure", "pg1", ZooKeeperFixture.FAST, Map.of("auth_data", Map.of("digest", credential)));
+    assertTrue(await(member.acquireLeaderKey()));
+    assertEquals("pg1", await(member.loadCluster()).leaderName());
+    assertFalse(member.toString().contains("s3cret"));
   }
 }

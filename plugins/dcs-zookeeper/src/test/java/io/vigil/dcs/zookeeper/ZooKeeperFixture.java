@@ -56,8 +56,14 @@ final class ZooKeeperFixture implements AutoCloseable {
   }
 
   ZooKeeperDcs dcs(String scope, String member, DcsTiming timing) {
+    return dcs(scope, member, timing, Map.of());
+  }
+
+  ZooKeeperDcs dcs(String scope, String member, DcsTiming timing, Map<String, Object> extraOptions) {
+    Map<String, Object> options = new java.util.HashMap<>(extraOptions);
+    options.put("hosts", server.connectString());
     DcsContext context = new DcsContext(new DcsKeys("service", scope), member,
-        new DcsSettings("zookeeper", Map.of("hosts", server.connectString())), timing);
+        new DcsSettings("zookeeper", options), timing);
     ZooKeeperDcs dcs = (ZooKeeperDcs) new ZooKeeperDcsFactory().create(vertx, context);
     clients.add(dcs);
     return dcs;
