@@ -120,7 +120,8 @@ final class ZooKeeperSession implements AutoCloseable {
     client.close();
   }
 
-  private static ACLProvider aclProvider(Map<String, Integer> acls) {
+  /** Patroni's {@code set_acls}: every znode this client creates gets these x509 ACLs. */
+  static ACLProvider aclProvider(Map<String, Integer> acls) {
     List<ACL> list = new ArrayList<>();
     acls.forEach((principal, perms) -> list.add(new ACL(perms, new Id("x509", principal))));
     List<ACL> fixed = List.copyOf(list);

@@ -82,6 +82,17 @@ class ZooKeeperOptionsTest {
   }
 
   @Test
+  void appliesSetAclsAsX509AclsToEveryCreatedZnode() {
+    ZooKeeperOptions options = ZooKeeperOptions.parse(section(Map.of(
+        "hosts", "zk:2181", "set_acls", Map.of("CN=principal1", List.of("READ", "WRITE")))));
+    org.apache.curator.framework.api.ACLProvider provider = ZooKeeperSession.aclProvider(options.acls());
+    List<org.apache.zookeeper.data.ACL> expected = List.of(new org.apache.zookeeper.data.ACL(
+        Perms.READ | Perms.WRITE, new org.apache.zookeeper.data.Id("x509", "CN=principal1")));
+    assertEquals(expected, provider.getDefaultAcl());
+    assertEquals(expected, provider.getAclForPath("/service/batman/leader"));
+  }
+
+  @Test
   void acceptsKazooStyleAuthDataPairs() {
     ZooKeeperOptions options = ZooKeeperOptions.parse(section(Map.of(
         "hosts", "zk:2181", "auth_data", List.of(List.of("digest", "u:p")))));
