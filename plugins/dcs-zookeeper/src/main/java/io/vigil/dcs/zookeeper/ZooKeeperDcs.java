@@ -440,6 +440,11 @@ public final class ZooKeeperDcs implements Dcs {
     }
   }
 
+  /**
+   * Closes the session. Unlike a lease, a ZooKeeper session cannot outlive its client politely: closing it makes
+   * the server delete this agent's ephemeral znodes (member key, and the leader key if still held) at once, as
+   * Patroni's Kazoo client does on exit. Only a crash leaves them to expire after the ttl.
+   */
   @Override
   public Future<Void> close() {
     if (closed) {
@@ -727,8 +732,29 @@ public final class ZooKeeperDcs implements Dcs {
         LOG.warn("ZooKeeper session lost (expired) at {}", options.connectString());
         notifyListener(DcsChange.LEADER_CHANGED);
       }
-      case RECONNECTED -> LOG.info("reconnected to ZooKeeper at {}", options.connectString());
+      case RECONNECTED -> {
+        LOG.info("reconnected to ZooKeeper at {}", options.connectString());
+        checkNegotiatedTimeout();
+      }
+      case CONNECTED -> checkNegotiatedTimeout();
       default -> { }
+    }
+  }
+
+  /**
+   * The server clamps the session timeout to its [minSessionTimeout, maxSessionTimeout] (by default 2 and 20
+   * ticks): the leader key would then live shorter or longer than ttl, which breaks the timing invariant.
+   */
+  private void checkNegotiatedTimeout() {
+    ZooKeeperSession s = session;
+    if (s == null) {
+      return;
+    }
+    int negotiated = s.client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+    if (negotiated > 0 && negotiated != s.sessionTimeoutMs()) {
+      LOG.warn("ZooKeeper at {} gave a session timeout of {} ms instead of ttl {} ms: adjust the server's "
+          + "minSessionTimeout/maxSessionTimeout or the ttl", options.connectString(), negotiated,
+          s.sessionTimeoutMs());
     }
   }
 
