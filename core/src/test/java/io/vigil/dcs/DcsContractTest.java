@@ -41,7 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What every DCS plugin must do, checked against its real server. A plugin's {@code *IT} extends this class and
+ * What every DCS plugin must do, checked against its real server. Reads through a client see that client's own
+ * writes at once; other clients see them once their watch has delivered them (tests poll for that).
+ *
+ * <p> A plugin's {@code *IT} extends this class and
  * supplies the server lifecycle, the client and raw access to the store (to plant bad values and to check the
  * exact layout). Each test uses its own scope, so one server serves the whole class.
  *
@@ -268,7 +271,8 @@ public abstract class DcsContractTest {
     assertEquals("a", load(b).leaderName());
     assertTrue(call(a::releaseLeaderKey));
     assertFalse(rawDump().containsKey(keys.key(DcsKeys.LEADER)));
-    assertTrue(load(b).isUnlocked());
+    assertTrue(load(a).isUnlocked());
+    poll("b sees the key gone", callDeadline(), 20, () -> load(b).isUnlocked());
     assertFalse(call(a::releaseLeaderKey), "already gone");
     assertTrue(call(b::acquireLeaderKey), "free for the next one at once");
   }
@@ -279,8 +283,9 @@ public abstract class DcsContractTest {
     Dcs b = dcs("b");
     assertTrue(call(a::acquireLeaderKey));
     call(b::takeLeaderKey);
-    assertEquals("b", load(a).leaderName());
+    assertEquals("b", load(b).leaderName());
     assertTrue(call(b::renewLeaderKey));
+    poll("a sees b's leader key", callDeadline(), 20, () -> "b".equals(load(a).leaderName()));
     assertFalse(call(a::renewLeaderKey));
   }
 
@@ -338,13 +343,14 @@ public abstract class DcsContractTest {
     Dcs b = dcs("b");
     assertTrue(call(() -> a.initialize("7710484112634925804", true)));
     assertFalse(call(() -> b.initialize("1111111111111111111", true)));
-    assertEquals("7710484112634925804", load(b).initialize());
+    assertEquals("7710484112634925804", load(b).initialize(), "a lost race leaves the loser's view current");
     assertTrue(call(() -> a.initialize("7710484112634925805", false)), "plain write by the leader");
-    assertEquals("7710484112634925805", load(b).initialize());
+    assertEquals("7710484112634925805", load(a).initialize());
     call(a::cancelInitialization);
-    assertNull(load(b).initialize());
+    assertNull(load(a).initialize());
     assertTrue(call(() -> b.initialize("", true)), "the race is open again; empty while bootstrapping");
-    assertEquals("", load(a).initialize());
+    assertEquals("", load(b).initialize());
+    poll("the other client sees it too", callDeadline(), 20, () -> "".equals(load(a).initialize()));
   }
 
   @Test
@@ -377,8 +383,6 @@ public abstract class DcsContractTest {
 
   @Test
   void malformedValuesAreToleratedAndReadAsAbsent() throws Exception {
-    Dcs a = dcs("a");
-    call(() -> a.touchMember(memberData("a", 5432)));
     rawPut("config", "{not json");
     rawPut("status", "oops");
     rawPut("sync", "[");
@@ -387,6 +391,8 @@ public abstract class DcsContractTest {
     rawPut("failsafe", "[]");
     rawPut("members/x", "garbage");
     rawPut("leader", "ghost");
+    Dcs a = dcs("a");
+    call(() -> a.touchMember(memberData("a", 5432)));
     Cluster c = load(a);
     assertNull(c.config());
     assertEquals(Status.empty(), c.status());
@@ -403,6 +409,7 @@ public abstract class DcsContractTest {
 
     rawPut("failover", "a:b");
     rawPut("members/y", "postgres://10.0.0.9:5432/postgres?application_name=http://10.0.0.9:8008/patroni");
+    poll("a sees the new values", callDeadline(), 20, () -> load(a).hasMember("y"));
     c = load(a);
     assertEquals("a", c.failover().leader());
     assertEquals("b", c.failover().candidate());
@@ -470,6 +477,7 @@ public abstract class DcsContractTest {
     Dcs a = dcs("a");
     Recorder recorder = watch(a);
     call(() -> a.touchMember(memberData("a", 5432)));
+    assertTrue(call(() -> a.writeConfig(Map.of("ttl", 20L), null)));
     load(a);
     stopServer();
     try {
