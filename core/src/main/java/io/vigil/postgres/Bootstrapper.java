@@ -91,7 +91,7 @@ final class Bootstrapper {
       }
       ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> LOG.info("{}", line));
       if (!r.ok()) {
-        throw new PostgresException("initdb failed (exit " + r.exitCode() + "): " + r.output());
+        throw new PostgresException("initdb failed (exit " + r.exitCode() + "): " + r.tail(20));
       }
       c.files().appendHba(bootstrap == null ? null : bootstrap.pgHba());
       c.files().saveBaseConfig();
@@ -131,7 +131,7 @@ final class Bootstrapper {
       }
       ToolRunner.Result r = c.runScript(m.command(), args, Map.of(), null);
       if (!r.ok()) {
-        throw new PostgresException("custom bootstrap script failed (exit " + r.exitCode() + "): " + r.output());
+        throw new PostgresException("custom bootstrap script failed (exit " + r.exitCode() + "): " + r.tail(20));
       }
       if (!Files.isRegularFile(c.dataDir().resolve("PG_VERSION"))) {
         throw new PostgresException("custom bootstrap script left no data directory at " + c.dataDir());

@@ -134,7 +134,7 @@ public final class PostgresController {
         Duration.ofSeconds(30), null, ToolRunner.NO_CANCEL);
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?").matcher(r.output());
     if (!r.ok() || !m.find()) {
-      throw new PostgresException("cannot read the server version from 'postgres --version': " + r.output());
+      throw new PostgresException("cannot read the server version from 'postgres --version': " + r.tail(20));
     }
     int major = Integer.parseInt(m.group(1));
     int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
@@ -307,7 +307,7 @@ public final class PostgresController {
       ToolRunner.Result r = runTool(List.of(binaries.tool("pg_ctl"), "promote", "-W", "-D", dataDir.toString()),
           Map.of(), Duration.ofSeconds(pg.pgCtlTimeout()), null);
       if (!r.ok()) {
-        throw new PostgresException("pg_ctl promote failed (exit " + r.exitCode() + "): " + r.output());
+        throw new PostgresException("pg_ctl promote failed (exit " + r.exitCode() + "): " + r.tail(20));
       }
       role = PostgresRole.PROMOTED;
       recovery = null;
@@ -527,7 +527,7 @@ public final class PostgresController {
     ToolRunner.Result r = ToolRunner.run(List.of(binaries.tool("pg_controldata"), dataDir.toString()), Map.of(),
         Duration.ofSeconds(30), null, ToolRunner.NO_CANCEL);
     if (!r.ok()) {
-      throw new PostgresException("pg_controldata failed (exit " + r.exitCode() + "): " + r.output());
+      throw new PostgresException("pg_controldata failed (exit " + r.exitCode() + "): " + r.tail(20));
     }
     return ControlDataParser.parse(r.output());
   }
@@ -548,7 +548,7 @@ public final class PostgresController {
     String replication = "SELECT usename, application_name, client_addr::text, state, sync_state, sync_priority, "
         + "flush_lsn::text, replay_lsn::text FROM pg_stat_replication ORDER BY application_name";
     String pending = "SELECT s.name, current_setting(s.name), (SELECT f.setting FROM pg_file_settings f "
-        + "WHERE f.name = s.name AND f.error IS NULL ORDER BY f.seqno DESC LIMIT 1) FROM pg_settings s "
+        + "WHERE f.name = s.name ORDER BY f.seqno DESC LIMIT 1) FROM pg_settings s "
         + "WHERE s.pending_restart";
     Future<RowSet<Row>> m = conn.query(main).execute();
     Future<RowSet<Row>> w = m.compose(x -> conn.query(receiver).execute());

@@ -135,7 +135,7 @@ final class ReplicaCloner {
       if (r.ok()) {
         return true;
       }
-      LOG.error("Error when fetching backup: pg_basebackup exited with code={}: {}", r.exitCode(), r.output());
+      LOG.error("Error when fetching backup: pg_basebackup exited with code={}: {}", r.exitCode(), r.tail(20));
       if (c.async().isCancelled() || attempt == BASEBACKUP_ATTEMPTS) {
         break;
       }
@@ -169,7 +169,7 @@ final class ReplicaCloner {
     c.async().progress("running replica method " + method, -1);
     ToolRunner.Result r = c.runScript(m.command(), args, Map.of(), null);
     if (!r.ok()) {
-      LOG.error("replica method {} failed (exit {}): {}", method, r.exitCode(), r.output());
+      LOG.error("replica method {} failed (exit {}): {}", method, r.exitCode(), r.tail(20));
       return false;
     }
     if (!Files.isRegularFile(c.dataDir().resolve("PG_VERSION"))) {

@@ -181,7 +181,7 @@ final class Rewinder {
       LOG.warn("remove_data_directory_on_rewind_failure is set: removing the data directory");
       c.removeDataDirectoryBlocking();
     }
-    throw new PostgresException("pg_rewind failed (exit " + r.exitCode() + "): " + r.output());
+    throw new PostgresException("pg_rewind failed (exit " + r.exitCode() + "): " + r.tail(20));
   }
 
   /** pg_rewind copies the source's config files over ours: keep ours, as Patroni does. */
@@ -238,7 +238,7 @@ final class Rewinder {
           line -> LOG.info("postgres --single: {}", line));
       if (!r.ok()) {
         throw new PostgresException("crash recovery in single-user mode failed (exit " + r.exitCode() + "): "
-            + r.output());
+            + r.tail(20));
       }
     } finally {
       if (hadSignal) {

@@ -22,12 +22,18 @@ import org.slf4j.LoggerFactory;
  */
 final class ToolRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ToolRunner.class);
-  private static final int KEPT_LINES = 40;
+  private static final int KEPT_LINES = 400;
 
   /** Exit code and the last lines of output. */
   record Result(int exitCode, String output) {
     boolean ok() {
       return exitCode == 0;
+    }
+
+    /** The last {@code n} output lines, for error messages. */
+    String tail(int n) {
+      String[] lines = output.split("\n");
+      return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - n), lines.length));
     }
   }
 

@@ -60,7 +60,6 @@ final class PgFixtures {
     p.put("wal_log_hints", "on");
     p.put("shared_buffers", "16MB");
     p.put("fsync", "off");
-    p.put("synchronous_commit", "off");
     return p;
   }
 
