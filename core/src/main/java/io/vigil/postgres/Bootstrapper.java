@@ -33,6 +33,8 @@ final class Bootstrapper {
   private final PostgresController c;
   private final PostgresSettings pg;
   private final BootstrapSettings bootstrap;
+  /** initdb's or the custom method's pg_hba.conf while the temporary trust file is in place. */
+  private String savedHba;
 
   Bootstrapper(PostgresController controller) {
     this.c = controller;
@@ -142,12 +144,38 @@ final class Bootstrapper {
       }
       c.files().saveBaseConfig();
       c.writePgpassForAction();
+      trustLocalConnectionsUntilRolesExist();
     } catch (IOException | RuntimeException e) {
       c.setStateName("custom bootstrap failed");
       LOG.error("custom bootstrap failed: {}", e.getMessage());
       moveAsideQuietly();
       throw e;
     }
+  }
+
+  /**
+   * A custom method's cluster has roles and pg_hba of its own making: like Patroni, trust local connections
+   * (socket and loopback) until post_bootstrap has set the configured passwords, then put the real file back.
+   */
+  private void trustLocalConnectionsUntilRolesExist() throws IOException {
+    Path hba = c.files().hbaFile();
+    savedHba = Files.exists(hba) ? Files.readString(hba) : "";
+    c.setAccessFiles(null, c.pg().pgIdent());
+    c.binaries().writeFile(hba, String.join("\n", "local all all trust", "local replication all trust",
+        "host all all 127.0.0.1/32 trust", "host all all ::1/128 trust", "host replication all 127.0.0.1/32 trust",
+        "host replication all ::1/128 trust") + "\n", "rw-------");
+  }
+
+  private Future<Void> restoreHba() {
+    if (savedHba == null) {
+      return Future.succeededFuture();
+    }
+    return c.blocking(() -> {
+      c.binaries().writeFile(c.files().hbaFile(), savedHba, "rw-------");
+      c.setAccessFiles(c.pg().pgHba(), c.pg().pgIdent());
+      savedHba = null;
+      return null;
+    }).compose(v -> c.reload());
   }
 
   private void moveAsideQuietly() {
@@ -171,7 +199,7 @@ final class Bootstrapper {
         return null;
       }));
     }
-    chain = chain.compose(v -> c.pool().withConnection(this::createRoles));
+    chain = chain.compose(v -> c.pool().withConnection(this::createRoles)).compose(v -> restoreHba());
     return chain.recover(e -> {
       LOG.error("post_bootstrap failed: {}", e.getMessage());
       return c.blocking(() -> {

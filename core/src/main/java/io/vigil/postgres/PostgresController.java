@@ -88,6 +88,8 @@ public final class PostgresController {
   private volatile String synchronousStandbyNames;
   private volatile ServerParameters startedWith;
   private volatile PostgresState lastState;
+  private volatile boolean usePgRewind;
+  private volatile boolean socketFallbackLogged;
 
   private PostgresController(Vertx vertx, Settings settings, AsyncExecutor async, PgBinaries binaries,
       int serverVersionNum) {
@@ -103,6 +105,7 @@ public final class PostgresController {
     this.parameters = pg.parameters() == null ? Map.of() : Map.copyOf(pg.parameters());
     this.pgHba = pg.pgHba();
     this.pgIdent = pg.pgIdent();
+    this.usePgRewind = Boolean.TRUE.equals(pg.usePgRewind());
     RecordCodec.register(vertx, PostgresState.class);
   }
 
@@ -477,11 +480,34 @@ public final class PostgresController {
 
   /** Where local connections go: the first unix socket dir when use_unix_socket, else the listen address. */
   String localHost() {
-    if (pg.useUnixSocket()) {
+    return pg.useUnixSocket() ? socketDirectory() : tcpHost();
+  }
+
+  /**
+   * The host for Vert.x PgClient connections: Vert.x reaches unix sockets only with a native transport, so
+   * without one it uses TCP to the listen address even when use_unix_socket is set (tools keep the socket).
+   */
+  String sqlHost() {
+    if (pg.useUnixSocket() && !vertx.isNativeTransportEnabled()) {
+      if (!socketFallbackLogged) {
+        socketFallbackLogged = true;
+        LOG.info("use_unix_socket is set but Vert.x runs without a native transport: SQL connections use {}:{}",
+            tcpHost(), pg.listen().port());
+      }
+      return tcpHost();
+    }
+    return localHost();
+  }
+
+  private String socketDirectory() {
+    {
       String dirs = serverParameters().get("unix_socket_directories");
       String first = dirs == null ? "/var/run/postgresql" : dirs.split(",")[0].trim();
       return first.isEmpty() ? "/var/run/postgresql" : first;
     }
+  }
+
+  private String tcpHost() {
     String host = pg.listen().host();
     return switch (host) {
       case "0.0.0.0", "*", "" -> "127.0.0.1";
@@ -695,6 +721,54 @@ public final class PostgresController {
     return new Rewinder(this).rewind(leader);
   }
 
+  /** What {@link #repairDivergence} did. */
+  public enum DivergenceOutcome {
+    /** The local timeline had not diverged: follow the leader as is. */
+    NOT_NEEDED,
+    /** pg_rewind succeeded: follow the leader. */
+    REWOUND,
+    /** The data directory was removed (rewind failed or impossible, and the settings say so): re-clone. */
+    DATA_DIRECTORY_REMOVED
+  }
+
+  /**
+   * {@link #checkRewind}, then {@link #rewind} when needed and possible; with
+   * {@code remove_data_directory_on_rewind_failure} a failed rewind removes the data directory, with
+   * {@code remove_data_directory_on_diverged_timelines} so does an impossible rewind (SPEC §2.7). Fails when a
+   * rewind is needed but neither possible nor allowed to fall back to a reinit.
+   */
+  public Future<DivergenceOutcome> repairDivergence(ReplicationSource leader) {
+    return checkRewind(leader).compose(check -> {
+      if (!check.needed()) {
+        return Future.succeededFuture(DivergenceOutcome.NOT_NEEDED);
+      }
+      if (!check.possible() || !rewindEnabled()) {
+        if (pg.removeDataDirectoryOnDivergedTimelines()) {
+          LOG.warn("{}; rewind is not possible: removing the data directory "
+              + "(remove_data_directory_on_diverged_timelines)", check.reason());
+          return stop(StopMode.FAST).compose(v -> removeDataDirectory())
+              .map(DivergenceOutcome.DATA_DIRECTORY_REMOVED);
+        }
+        return Future.failedFuture(new PostgresException(check.reason() + ", but pg_rewind is not possible "
+            + "(use_pg_rewind off, or neither wal_log_hints nor data checksums)"));
+      }
+      return rewind(leader).map(DivergenceOutcome.REWOUND).recover(e -> isDataDirEmpty() && !Files.exists(dataDir)
+          ? Future.succeededFuture(DivergenceOutcome.DATA_DIRECTORY_REMOVED) : Future.failedFuture(e));
+    });
+  }
+
+  private boolean rewindEnabled() {
+    return usePgRewind;
+  }
+
+  /**
+   * The effective {@code use_pg_rewind} (dynamic config, or local when set there); Patroni's default is off. The
+   * initial value is the local setting.
+   */
+  public void setUsePgRewind(boolean enabled) {
+    this.usePgRewind = enabled;
+  }
+
   /** Single-user crash recovery ({@code postgres --single}) when pg_control says not shut down cleanly. */
   public Future<Boolean> crashRecovery() {
     return blocking(() -> new Rewinder(this).crashRecoveryBlocking());
@@ -792,7 +866,7 @@ public final class PostgresController {
   PgConnectOptions localConnectOptions() {
     PgUser su = pg.superuser();
     PgConnectOptions o = new PgConnectOptions()
-        .setHost(localHost())
+        .setHost(sqlHost())
         .setPort(pg.listen().port())
         .setDatabase(pg.database() == null ? "postgres" : pg.database())
         .setUser(su.username());

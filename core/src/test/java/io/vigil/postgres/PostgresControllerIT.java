@@ -193,8 +193,9 @@ class PostgresControllerIT {
     assertEquals(1, check.localTimeline());
     assertEquals(2, check.leaderTimeline());
 
-    AsyncExecutor.Attempt<Void> rewind = a.async().tryRun("rewind", () -> a.pg().rewind(b.source()));
-    await(rewind.result());
+    AsyncExecutor.Attempt<PostgresController.DivergenceOutcome> rewind =
+        a.async().tryRun("rewind", () -> a.pg().repairDivergence(b.source()));
+    assertEquals(PostgresController.DivergenceOutcome.REWOUND, await(rewind.result()));
     assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
     PostgresState s = poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2");
     assertEquals(2, s.timeline());
