@@ -130,6 +130,11 @@ final class ReplicaCloner {
           }
         } else if (!line.isBlank()) {
           LOG.info("pg_basebackup: {}", line);
+          if (line.contains("waiting for checkpoint")) {
+            // a spread checkpoint on the source can take minutes before the first byte is copied
+            c.async().progress("pg_basebackup from " + source.memberName() + ": waiting for checkpoint",
+                Math.max(0, lastPercent[0]));
+          }
         }
       });
       if (r.ok()) {
