@@ -90,6 +90,7 @@ public final class PostgresController {
   private volatile PostgresState lastState;
   private volatile boolean usePgRewind;
   private volatile boolean socketFallbackLogged;
+  private volatile Map<String, Integer> replicaMinimums = Map.of();
 
   private PostgresController(Vertx vertx, Settings settings, AsyncExecutor async, PgBinaries binaries,
       int serverVersionNum) {
@@ -118,6 +119,10 @@ public final class PostgresController {
       PostgresSettings pg = settings.postgresql();
       PgBinaries bins = PgBinaries.locate(pg.binDir(), pg.binName(), pg.dataDir());
       int version = readServerVersion(bins);
+      if (version < 120000) {
+        // recovery.conf (PG < 12) is not written by this controller: refuse instead of writing standby.signal
+        throw new PostgresException("PostgreSQL " + version / 10000 + " is not supported: Vigil needs 12 or newer");
+      }
       PostgresController c = new PostgresController(vertx, settings, async, bins, version);
       c.adoptRunning();
       return c;
@@ -171,7 +176,49 @@ public final class PostgresController {
     if (synchronousStandbyNames != null) {
       p.put("synchronous_standby_names", synchronousStandbyNames);
     }
-    return ServerParameters.of(p, serverVersionNum, listenAddresses(), pg.listen().port(), settings.scope());
+    ServerParameters sp = ServerParameters.of(p, serverVersionNum, listenAddresses(), pg.listen().port(),
+        settings.scope());
+    Map<String, Integer> minimums = replicaMinimums;
+    if (recovery == null || minimums.isEmpty()) {
+      return sp;
+    }
+    Map<String, String> cmd = new LinkedHashMap<>(sp.commandLine());
+    minimums.forEach((name, min) -> {
+      String v = cmd.get(name);
+      if (v != null && Integer.parseInt(v) < min) {
+        cmd.put(name, Integer.toString(min));
+      }
+    });
+    return new ServerParameters(cmd, sp.conf(), sp.warnings());
+  }
+
+  /**
+   * A hot standby refuses to start with max_connections (and friends) below the primary's, which pg_control
+   * records: a replica takes the higher value (SPEC §5.2).
+   */
+  private void readReplicaMinimums() {
+    if (recovery == null) {
+      replicaMinimums = Map.of();
+      return;
+    }
+    try {
+      ControlData cd = controlDataBlocking();
+      Map<String, Integer> m = new LinkedHashMap<>();
+      putIfPresent(m, "max_connections", cd.intSetting("max_connections"));
+      putIfPresent(m, "max_prepared_transactions", cd.intSetting("max_prepared_xacts"));
+      putIfPresent(m, "max_locks_per_transaction", cd.intSetting("max_locks_per_xact"));
+      putIfPresent(m, "max_worker_processes", cd.intSetting("max_worker_processes"));
+      putIfPresent(m, "max_wal_senders", cd.intSetting("max_wal_senders"));
+      replicaMinimums = Map.copyOf(m);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read pg_controldata before start: {}", e.getMessage());
+    }
+  }
+
+  private static void putIfPresent(Map<String, Integer> m, String name, Integer value) {
+    if (value != null) {
+      m.put(name, value);
+    }
   }
 
   public int serverVersionNum() {
@@ -396,6 +443,7 @@ public final class PostgresController {
       if (!Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
         throw new PostgresException("cannot start PostgreSQL: " + dataDir + " is not a data directory");
       }
+      readReplicaMinimums();
       writeConfigFiles();
       ServerParameters params = serverParameters();
       List<String> args = new ArrayList<>(List.of("-D", dataDir.toString(),

@@ -60,6 +60,8 @@ final class PgFixtures {
     p.put("wal_log_hints", "on");
     p.put("shared_buffers", "16MB");
     p.put("fsync", "off");
+    // standbys report their sync state every second instead of every 10 s
+    p.put("wal_receiver_status_interval", "1s");
     return p;
   }
 
