@@ -266,8 +266,11 @@ final class Bootstrapper {
   private static Future<Void> createOrUpdateRole(SqlClient conn, PgUser user, String options) {
     String tail = " WITH " + options + (user.password() == null ? ""
         : " PASSWORD " + Sql.literal(user.password().reveal()));
-    return conn.preparedQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(user.username()))
+    // the statement carries the password: keep it out of the server log as well
+    return conn.query("SET log_statement TO 'none'; SET log_min_duration_statement TO -1; "
+            + "SET log_min_error_statement TO 'panic'").execute()
+        .compose(v -> conn.preparedQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1")
+            .execute(io.vertx.sqlclient.Tuple.of(user.username())))
         .compose(rows -> conn.query((rows.size() > 0 ? "ALTER ROLE " : "CREATE ROLE ")
             + Sql.identifier(user.username()) + tail).execute())
         .onSuccess(r -> LOG.info("created or updated role '{}'", user.username()))

@@ -817,7 +817,13 @@ public final class PostgresController {
     this.usePgRewind = enabled;
   }
 
-  /** Single-user crash recovery ({@code postgres --single}) when pg_control says not shut down cleanly. */
+  /**
+   * Single-user crash recovery ({@code postgres --single}) when pg_control says a primary was not shut down
+   * cleanly (SPEC §2.7 recover step 3). PostgreSQL must be stopped.
+   *
+   * @return true when the cluster is now cleanly shut down; false for a crashed replica (left to normal
+   *     recovery at its next start) or when a backup_label exists
+   */
   public Future<Boolean> crashRecovery() {
     return blocking(() -> new Rewinder(this).crashRecoveryBlocking());
   }

@@ -205,8 +205,9 @@ final class Rewinder {
   }
 
   /**
-   * Runs {@code postgres --single} (stdin /dev/null) when pg_control says the cluster was not shut down cleanly
-   * and no backup_label exists, so that pg_rewind and the divergence check see a consistent pg_control.
+   * Runs {@code postgres --single} (stdin /dev/null) when pg_control says a primary was not shut down cleanly
+   * ({@code in production}, {@code in crash recovery}, {@code shutting down}) and no backup_label exists, so that
+   * pg_rewind and the divergence check see a consistent pg_control. A crashed replica is left alone.
    *
    * @return true when the cluster is (now) cleanly shut down
    */
@@ -217,6 +218,12 @@ final class Rewinder {
     ControlData cd = c.controlDataBlocking();
     if (cd.shutDownCleanly()) {
       return true;
+    }
+    if (cd.clusterState().contains("archive recovery")) {
+      // a crashed replica just restarts as a replica; ending its recovery here would write WAL of its own
+      // (the end-of-recovery checkpoint) that its primary never sent
+      LOG.info("no crash recovery for a replica (cluster state '{}')", cd.clusterState());
+      return false;
     }
     if (Files.exists(c.dataDir().resolve("backup_label"))) {
       LOG.info("skipping crash recovery: backup_label exists");

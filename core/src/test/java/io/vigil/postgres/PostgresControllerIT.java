@@ -265,16 +265,44 @@ class PostgresControllerIT {
     assertFalse(crashed.running());
     assertFalse(a.pg().isRunning());
     assertEquals("crashed", a.pg().stateName());
-    // crash recovery in single-user mode leaves a cleanly shut down cluster that starts again as a replica
-    assertTrue(await(a.pg().crashRecovery()));
+    // a crashed replica needs no single-user crash recovery: it recovers as a standby at its next start
+    assertFalse(await(a.pg().crashRecovery()));
     assertTrue(await(a.pg().start()));
     poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming after the crash");
   }
 
   @Test
   @Order(7)
+  void createsAPermanentLogicalSlotInItsDatabaseAndDropsItWhenNoLongerWanted() throws Exception {
+    Map<String, Object> params = new LinkedHashMap<>(PgFixtures.parameters(sockets));
+    params.put("wal_level", "logical");
+    b.pg().setParameters(params);
+    assertTrue(await(b.pg().restart()));
+    Map<String, Map<String, Object>> permanent = Map.of("keep_me", Map.of("type", "physical"),
+        "cdc", Map.of("type", "logical", "database", "postgres", "plugin", "test_decoding"));
+    List<Member> members = List.of(a.member(), b.member());
+    ReplicationSlots.Plan plan = await(b.pg().syncReplicationSlots(members, permanent, List.of(), Map.of(), false,
+        false));
+    assertEquals(List.of(new ReplicationSlots.Slot("cdc", "logical", "test_decoding", "postgres")), plan.create());
+    assertEquals(List.of("logical"), column(b, "SELECT slot_type FROM pg_replication_slots WHERE slot_name = 'cdc'"));
+    await(b.pg().syncReplicationSlots(members, Map.of("keep_me", Map.of("type", "physical")), List.of(), Map.of(),
+        false, false));
+    assertEquals(List.of("keep_me", "pg_1"), column(b, "SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
+  }
+
+  @Test
+  @Order(8)
   void demotesGracefullyAndRestartsAsAReplicaWithoutPrimary() throws Exception {
     await(a.pg().stop(StopMode.FAST));
+    // a crashed primary goes through single-user crash recovery and comes back on its timeline
+    new ProcessBuilder("kill", "-9", Long.toString(b.pg().postmasterPid())).start().waitFor();
+    poll(() -> b.pg().state(), x -> !x.running(), "pg-2 noticed as crashed");
+    assertEquals("in production", await(b.pg().controlData()).clusterState());
+    assertTrue(await(b.pg().crashRecovery()));
+    assertEquals("shut down", await(b.pg().controlData()).clusterState());
+    assertTrue(await(b.pg().start()));
+    assertEquals(2, await(b.pg().state()).timeline());
+
     assertTrue(await(b.pg().demote(DemoteMode.GRACEFUL, null)));
     PostgresState s = await(b.pg().state());
     assertTrue(s.inRecovery());
@@ -284,7 +312,7 @@ class PostgresControllerIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aFailedInitdbLeavesInitdbFailedAndTheDataDirectoryMovedAside() throws Exception {
     Node bad = node("pg-bad", List.of(new Option("no-such-initdb-option", null)));
     try {
