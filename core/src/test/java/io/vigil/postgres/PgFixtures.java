@@ -37,10 +37,16 @@ final class PgFixtures {
 
   static PostgresSettings postgresSettings(String name, Path dataDir, int port, Map<String, Object> parameters,
       List<BootstrapSettings.Option> basebackup) {
+    return postgresSettings(name, dataDir, port, parameters, basebackup, List.of("basebackup"), Map.of());
+  }
+
+  static PostgresSettings postgresSettings(String name, Path dataDir, int port, Map<String, Object> parameters,
+      List<BootstrapSettings.Option> basebackup, List<String> createReplicaMethods,
+      Map<String, BootstrapSettings.CustomMethod> replicaMethods) {
     HostPort listen = new HostPort("127.0.0.1", port);
     return new PostgresSettings(listen, "127.0.0.1", listen, null, dataDir, null, null, Map.of(), null, SUPERUSER,
         REPLICATION, REWIND, "postgres", false, false, parameters, null, List.of(), List.of(), null, 60, Map.of(),
-        List.of("basebackup"), Map.of(), basebackup, true, List.of(), false, false, null, null);
+        createReplicaMethods, replicaMethods, basebackup, true, List.of(), false, false, null, null);
   }
 
   static BootstrapSettings bootstrap(List<BootstrapSettings.Option> initdb) {

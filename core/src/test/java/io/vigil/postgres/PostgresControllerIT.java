@@ -13,6 +13,7 @@ import io.vigil.async.AsyncExecutor;
 import io.vigil.async.Progress;
 import io.vigil.bus.Addresses;
 import io.vigil.cluster.Member;
+import io.vigil.config.BootstrapSettings.CustomMethod;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
 import java.nio.file.Files;
@@ -73,13 +74,24 @@ class PostgresControllerIT {
     sockets = PgFixtures.postgresOwnedSubdir(base, "sock");
     vertx.eventBus().<Progress>localConsumer(Addresses.ASYNC_PROGRESS, m -> progress.add(m.body()));
     vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> states.add(m.body()));
-    a = node("pg-1", List.of(new Option("data-checksums", null), new Option("encoding", "UTF8")));
-    b = node("pg-2", List.of());
+    a = node("pg-1", List.of(new Option("data-checksums", null), new Option("encoding", "UTF8")), List.of("basebackup"),
+        Map.of());
+    // pg-2 first tries a custom replica method that fails, then falls back to basebackup
+    Path script = base.resolve("broken_clone.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"$@\" > " + base.resolve("broken_clone.args") + "\nexit 4\n");
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    b = node("pg-2", List.of(), List.of("broken_clone", "basebackup"), Map.of("broken_clone",
+        new CustomMethod("broken_clone", script.toString(), false, false, false, false, null, Map.of("flag", "1"))));
   }
 
   private Node node(String name, List<Option> initdb) throws Exception {
+    return node(name, initdb, List.of("basebackup"), Map.of());
+  }
+
+  private Node node(String name, List<Option> initdb, List<String> replicaMethods,
+      Map<String, CustomMethod> methods) throws Exception {
     Settings s = PgFixtures.settings(name, PgFixtures.postgresSettings(name, base.resolve(name), PgFixtures.freePort(),
-        PgFixtures.parameters(sockets)), PgFixtures.bootstrap(initdb));
+        PgFixtures.parameters(sockets), List.of(), replicaMethods, methods), PgFixtures.bootstrap(initdb));
     AsyncExecutor async = new AsyncExecutor(vertx);
     return new Node(name, s, async, await(PostgresController.create(vertx, s, async)));
   }
@@ -142,6 +154,10 @@ class PostgresControllerIT {
     progress.clear();
     AsyncExecutor.Attempt<Void> clone = b.async().tryRun("clone", () -> b.pg().createReplica(a.source()));
     await(clone.result());
+    String args = Files.readString(base.resolve("broken_clone.args")).trim();
+    assertEquals("--scope=batman --role=replica --datadir=" + b.settings().postgresql().dataDir()
+        + " --connstring=host=127.0.0.1 port=" + a.settings().postgresql().listen().port()
+        + " user=replicator dbname=postgres --flag=1", args);
     assertTrue(progress.stream().anyMatch(p -> p.action().equals("clone") && p.percent() == 100
         && p.phase().startsWith("running pg_basebackup")), progress.toString());
 
