@@ -450,16 +450,21 @@ public final class PostgresController {
           "--config-file=" + files.postgresqlConf()));
       args.addAll(params.arguments());
       Path log = postmasterLog();
-      stopExpected = false;
-      stateName = "starting";
-      Postmaster p = Postmaster.start(binaries.postmaster(args), log);
-      startedWith = params;
-      attach(p);
       long deadline = System.nanoTime() + timeout.toNanos();
+      Postmaster p = launch(args, log, params);
       while (System.nanoTime() < deadline) {
         if (!p.isAlive()) {
+          String tail = tail(log, 15);
+          if (orphansOfAKilledPostmaster(tail) && System.nanoTime() < deadline) {
+            // backends of a postmaster killed with -9 hold its shared memory until they notice: wait them out
+            LOG.info("the previous postmaster's processes are still exiting; starting again");
+            sleepQuietly(500);
+            p = launch(args, log, params);
+            continue;
+          }
           stateName = "start failed";
-          throw new PostgresException("postmaster exited while starting; last log lines:\n" + tail(log, 15));
+          vertx.eventBus().publish(Addresses.POSTGRES_STATE, notRunningState());
+          throw new PostgresException("postmaster exited while starting; last log lines:\n" + tail);
         }
         if (isReady()) {
           stateName = "running";
@@ -472,6 +477,19 @@ public final class PostgresController {
       LOG.warn("PostgreSQL did not accept connections within {}s", timeout.toSeconds());
       return false;
     }
+  }
+
+  private Postmaster launch(List<String> args, Path log, ServerParameters params) throws IOException {
+    stopExpected = false;
+    stateName = "starting";
+    Postmaster p = Postmaster.start(binaries.postmaster(args), log);
+    startedWith = params;
+    attach(p);
+    return p;
+  }
+
+  private static boolean orphansOfAKilledPostmaster(String logTail) {
+    return logTail.contains("pre-existing shared memory block") || logTail.contains("is still in use");
   }
 
   private void stopBlocking(StopMode mode, Duration timeout) throws IOException {
@@ -507,6 +525,10 @@ public final class PostgresController {
   /** Runs on the JVM's process reaper (child) or the watch thread (adopted): within 1 s of the death. */
   private void onPostmasterExit(Postmaster p) {
     if (postmaster != p) {
+      return;
+    }
+    if ("starting".equals(stateName)) {
+      // the start loop reports it (and may retry); not a crash of a running server
       return;
     }
     if (!stopExpected && !"start failed".equals(stateName)) {

@@ -108,6 +108,30 @@ class PostgresBootstrapIT {
     }
   }
 
+  @Test
+  void aFailedRewindRemovesTheDataDirectoryWhenConfiguredSo() throws Exception {
+    Path sock = PgFixtures.postgresOwnedSubdir(base, "sock");
+    PostgresSettings d = PgFixtures.postgresSettings("pg-r", base.resolve("data"), PgFixtures.freePort(),
+        PgFixtures.parameters(sock));
+    PostgresSettings removeOnFailure = new PostgresSettings(d.listen(), d.listenAddresses(), d.connectAddress(), null,
+        d.dataDir(), null, null, Map.of(), null, d.superuser(), d.replication(), d.rewind(), "postgres", false, false,
+        d.parameters(), null, List.of(), List.of(), null, 60, Map.of(), List.of("basebackup"), Map.of(), List.of(),
+        true, List.of(), true, false, null, null);
+    pg = await(PostgresController.create(vertx, PgFixtures.settings("pg-r", removeOnFailure,
+        PgFixtures.bootstrap(List.of())), new AsyncExecutor(vertx)));
+    await(pg.bootstrap());
+    // nothing listens on the source's port: pg_rewind cannot connect
+    ReplicationSource gone = new ReplicationSource("pg-gone", "127.0.0.1", PgFixtures.freePort());
+    try {
+      await(pg.rewind(gone));
+      throw new AssertionError("rewind must fail");
+    } catch (ExecutionException e) {
+      assertTrue(e.getCause().getMessage().contains("pg_rewind failed"), e.getCause().getMessage());
+    }
+    assertFalse(pg.isRunning());
+    assertTrue(pg.isDataDirEmpty(), "removed, so that the node re-clones");
+  }
+
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
