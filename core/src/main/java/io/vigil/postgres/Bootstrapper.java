@@ -1,0 +1,279 @@
+package io.vigil.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vigil.config.BootstrapSettings;
+import io.vigil.config.BootstrapSettings.CustomMethod;
+import io.vigil.config.BootstrapSettings.Option;
+import io.vigil.config.PostgresSettings;
+import io.vigil.config.PostgresSettings.PgUser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bootstrap of a new cluster (SPEC §6.1): initdb or a custom method, start, then post_bootstrap (superuser
+ * password, the post_bootstrap script, replication and rewind roles, bootstrap.users). A failed initdb or
+ * custom method leaves state {@code initdb failed} / {@code custom bootstrap failed} and the data directory
+ * moved aside, never deleted.
+ */
+final class Bootstrapper {
+  private static final Logger LOG = LoggerFactory.getLogger(Bootstrapper.class);
+  private static final Set<String> FORBIDDEN_INITDB = Set.of("pgdata", "nosync", "pwfile", "sync-only", "version");
+  private static final Pattern ROLE_OPTION = Pattern.compile("^[A-Za-z_ ]+$");
+
+  private final PostgresController c;
+  private final PostgresSettings pg;
+  private final BootstrapSettings bootstrap;
+  /** initdb's or the custom method's pg_hba.conf while the temporary trust file is in place. */
+  private String savedHba;
+
+  Bootstrapper(PostgresController controller) {
+    this.c = controller;
+    this.pg = controller.pg();
+    this.bootstrap = controller.settings().bootstrap();
+  }
+
+  Future<Void> run() {
+    String method = bootstrap == null || bootstrap.method() == null ? "initdb" : bootstrap.method();
+    Future<Void> created = "initdb".equals(method)
+        ? c.blocking(() -> {
+          initdb();
+          return null;
+        })
+        : c.blocking(() -> {
+          custom(method);
+          return null;
+        });
+    return created
+        .compose(v -> c.blocking(() -> {
+          c.async().progress("starting PostgreSQL", -1);
+          if (!c.startBlockingForAction(Duration.ofSeconds(pg.pgCtlTimeout()))) {
+            throw new PostgresException("PostgreSQL did not start within " + pg.pgCtlTimeout() + "s after "
+                + method);
+          }
+          return null;
+        }))
+        .compose(v -> postBootstrap())
+        .onSuccess(v -> LOG.info("initialized a new cluster"));
+  }
+
+  private void initdb() throws IOException {
+    c.setStateName("initializing new cluster");
+    c.setRecovery(null);
+    c.setRole(PostgresRole.UNINITIALIZED);
+    c.async().progress("running initdb", -1);
+    List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("initdb"), "-D", c.dataDir().toString()));
+    List<Option> options = bootstrap == null || bootstrap.initdb() == null ? List.of() : bootstrap.initdb();
+    Path pwfile = null;
+    try {
+      c.binaries().createPrivateDirectory(c.dataDir());
+      for (Option o : options) {
+        if (FORBIDDEN_INITDB.contains(o.name())) {
+          throw new PostgresException("initdb option '" + o.name() + "' is not allowed");
+        }
+        cmd.add(o.asArgument());
+      }
+      PgUser su = pg.superuser();
+      if (su != null && su.username() != null) {
+        cmd.add("--username=" + su.username());
+        if (su.password() != null) {
+          pwfile = c.dataDir().toAbsolutePath().resolveSibling("." + c.dataDir().getFileName() + ".pwfile");
+          c.binaries().writeFile(pwfile, su.password().reveal() + "\n", "rw-------");
+          cmd.add("--pwfile=" + pwfile);
+        }
+      }
+      ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> LOG.info("{}", line));
+      if (!r.ok()) {
+        throw new PostgresException("initdb failed (exit " + r.exitCode() + "): " + r.tail(20));
+      }
+      c.files().appendHba(bootstrap == null ? null : bootstrap.pgHba());
+      c.files().saveBaseConfig();
+      c.writePgpassForAction();
+    } catch (IOException | RuntimeException e) {
+      c.setStateName("initdb failed");
+      LOG.error("initdb failed: {}", e.getMessage());
+      moveAsideQuietly();
+      throw e;
+    } finally {
+      if (pwfile != null) {
+        Files.deleteIfExists(pwfile);
+      }
+    }
+  }
+
+  private void custom(String method) throws IOException {
+    CustomMethod m = bootstrap.methods() == null ? null : bootstrap.methods().get(method);
+    c.setStateName("running custom bootstrap script");
+    c.setRecovery(null);
+    c.async().progress("running custom bootstrap script " + method, -1);
+    try {
+      if (m == null || m.command() == null) {
+        throw new PostgresException("bootstrap method '" + method + "' has no section with a command");
+      }
+      if (m.recoveryConf() != null && !m.recoveryConf().isEmpty()) {
+        // point-in-time recovery then promotion is a flow of its own; refuse rather than half-do it
+        throw new PostgresException("recovery_conf of custom bootstrap method '" + method + "' is not supported");
+      }
+      List<String> args = new ArrayList<>();
+      if (!m.noParams()) {
+        args.add("--scope=" + c.settings().scope());
+        args.add("--datadir=" + c.dataDir());
+      }
+      if (m.extraParams() != null) {
+        m.extraParams().forEach((k, v) -> args.add("--" + k + "=" + v));
+      }
+      ToolRunner.Result r = c.runScript(m.command(), args, Map.of(), null);
+      if (!r.ok()) {
+        throw new PostgresException("custom bootstrap script failed (exit " + r.exitCode() + "): " + r.tail(20));
+      }
+      if (!Files.isRegularFile(c.dataDir().resolve("PG_VERSION"))) {
+        throw new PostgresException("custom bootstrap script left no data directory at " + c.dataDir());
+      }
+      if (!m.keepExistingRecoveryConf()) {
+        Files.deleteIfExists(c.dataDir().resolve("recovery.signal"));
+        Files.deleteIfExists(c.dataDir().resolve("standby.signal"));
+      }
+      c.files().saveBaseConfig();
+      c.writePgpassForAction();
+      trustLocalConnectionsUntilRolesExist();
+    } catch (IOException | RuntimeException e) {
+      c.setStateName("custom bootstrap failed");
+      LOG.error("custom bootstrap failed: {}", e.getMessage());
+      moveAsideQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * A custom method's cluster has roles and pg_hba of its own making: like Patroni, trust local connections
+   * (socket and loopback) until post_bootstrap has set the configured passwords, then put the real file back.
+   */
+  private void trustLocalConnectionsUntilRolesExist() throws IOException {
+    Path hba = c.files().hbaFile();
+    savedHba = Files.exists(hba) ? Files.readString(hba) : "";
+    c.setAccessFiles(null, c.pg().pgIdent());
+    c.binaries().writeFile(hba, String.join("\n", "local all all trust", "local replication all trust",
+        "host all all 127.0.0.1/32 trust", "host all all ::1/128 trust", "host replication all 127.0.0.1/32 trust",
+        "host replication all ::1/128 trust") + "\n", "rw-------");
+  }
+
+  private Future<Void> restoreHba() {
+    if (savedHba == null) {
+      return Future.succeededFuture();
+    }
+    return c.blocking(() -> {
+      c.binaries().writeFile(c.files().hbaFile(), savedHba, "rw-------");
+      c.setAccessFiles(c.pg().pgHba(), c.pg().pgIdent());
+      savedHba = null;
+      return null;
+    }).compose(v -> c.reload());
+  }
+
+  private void moveAsideQuietly() {
+    try {
+      c.moveDataDirectoryAside();
+    } catch (IOException e) {
+      LOG.error("could not move {} aside: {}", c.dataDir(), e.getMessage());
+    }
+  }
+
+  /** SPEC §6.1 post_bootstrap, in Patroni's order; a failure stops PostgreSQL and moves the data aside. */
+  private Future<Void> postBootstrap() {
+    LOG.info("running post_bootstrap");
+    c.async().progress("running post_bootstrap", -1);
+    PgUser su = pg.superuser();
+    Future<Void> chain = c.pool().withConnection(conn -> su.password() == null ? Future.succeededFuture()
+        : createOrUpdateRole(conn, su, "SUPERUSER LOGIN"));
+    if (bootstrap != null && bootstrap.postBootstrap() != null) {
+      chain = chain.compose(v -> c.blocking(() -> {
+        runPostBootstrapScript();
+        return null;
+      }));
+    }
+    chain = chain.compose(v -> c.pool().withConnection(this::createRoles)).compose(v -> restoreHba());
+    return chain.recover(e -> {
+      LOG.error("post_bootstrap failed: {}", e.getMessage());
+      return c.blocking(() -> {
+        c.stopBlockingForAction(StopMode.IMMEDIATE);
+        c.setStateName("initdb failed");
+        c.moveDataDirectoryAside();
+        return null;
+      }).transform(ar -> Future.failedFuture(e));
+    });
+  }
+
+  private void runPostBootstrapScript() throws IOException {
+    PgUser su = pg.superuser();
+    String url = "postgres://" + (su.username() == null ? "" : su.username() + "@") + hostForUrl(c.localHost())
+        + ":" + pg.listen().port() + "/" + (pg.database() == null ? "postgres" : pg.database());
+    Map<String, String> env = Map.of(
+        "PGOPTIONS", "-c synchronous_commit=local -c statement_timeout=0",
+        "PGPASSFILE", c.files().pgpass().toString());
+    ToolRunner.Result r = c.runScript(bootstrap.postBootstrap(), List.of(url), env, null);
+    if (!r.ok()) {
+      throw new PostgresException("post_bootstrap script " + bootstrap.postBootstrap() + " failed (exit "
+          + r.exitCode() + ")");
+    }
+  }
+
+  private static String hostForUrl(String host) {
+    return host.startsWith("/") ? java.net.URLEncoder.encode(host, java.nio.charset.StandardCharsets.UTF_8) : host;
+  }
+
+  private Future<Void> createRoles(SqlClient conn) {
+    Future<Void> chain = Future.succeededFuture();
+    PgUser repl = pg.replication();
+    if (repl != null && repl.username() != null) {
+      chain = chain.compose(v -> createOrUpdateRole(conn, repl, "LOGIN REPLICATION"));
+    }
+    PgUser rewind = pg.rewind();
+    PgUser su = pg.superuser();
+    if (rewind != null && rewind.username() != null && !rewind.username().equals(su.username())) {
+      chain = chain.compose(v -> createOrUpdateRole(conn, rewind, "LOGIN"));
+      for (String fn : List.of("pg_catalog.pg_ls_dir(text, boolean, boolean)",
+          "pg_catalog.pg_stat_file(text, boolean)", "pg_catalog.pg_read_binary_file(text)",
+          "pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)")) {
+        chain = chain.compose(v -> conn.query("GRANT EXECUTE ON function " + fn + " TO "
+            + Sql.identifier(rewind.username())).execute().mapEmpty());
+      }
+    }
+    if (bootstrap != null && bootstrap.users() != null) {
+      for (BootstrapSettings.User u : bootstrap.users()) {
+        LOG.warn("bootstrap.users is deprecated in Patroni; creating user '{}'", u.name());
+        String options = String.join(" ", u.options() == null ? List.of() : u.options());
+        if (!ROLE_OPTION.matcher(options.isEmpty() ? "LOGIN" : options).matches()) {
+          chain = chain.compose(v -> Future.failedFuture(new PostgresException(
+              "bootstrap.users '" + u.name() + "' has invalid options '" + options + "'")));
+          continue;
+        }
+        chain = chain.compose(v -> createOrUpdateRole(conn, new PgUser(u.name(), u.password(), Map.of()),
+            options.isEmpty() ? "LOGIN" : options));
+      }
+    }
+    return chain;
+  }
+
+  /** CREATE or ALTER ROLE; the statement holds the password, so it is never logged. */
+  private static Future<Void> createOrUpdateRole(SqlClient conn, PgUser user, String options) {
+    String tail = " WITH " + options + (user.password() == null ? ""
+        : " PASSWORD " + Sql.literal(user.password().reveal()));
+    // the statement carries the password: keep it out of the server log as well
+    return conn.query("SET log_statement TO 'none'; SET log_min_duration_statement TO -1; "
+            + "SET log_min_error_statement TO 'panic'").execute()
+        .compose(v -> conn.preparedQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1")
+            .execute(io.vertx.sqlclient.Tuple.of(user.username())))
+        .compose(rows -> conn.query((rows.size() > 0 ? "ALTER ROLE " : "CREATE ROLE ")
+            + Sql.identifier(user.username()) + tail).execute())
+        .onSuccess(r -> LOG.info("created or updated role '{}'", user.username()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,261 @@
+package io.vigil.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.vigil.config.BootstrapSettings.Option;
+import io.vigil.config.PostgresSettings;
+import io.vigil.config.PostgresSettings.PgUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Timeline divergence check, pg_rewind and single-user crash recovery (SPEC §2.7, §6.3).
+ *
+ * <p>The leader's timeline and history are read over a normal SQL connection with the rewind credentials:
+ * {@code pg_walfile_name(pg_current_wal_lsn())} gives its current timeline even before its first checkpoint
+ * after promotion, and {@code pg_read_binary_file('pg_wal/<TLI>.history')} (granted to the rewind role at
+ * bootstrap, as Patroni grants it for pg_rewind) gives the switchpoints. This is what Patroni learns with
+ * {@code IDENTIFY_SYSTEM} and {@code TIMELINE_HISTORY} over a replication connection.
+ */
+final class Rewinder {
+  private static final Logger LOG = LoggerFactory.getLogger(Rewinder.class);
+  private static final Set<String> FORBIDDEN = Set.of("target-pgdata", "source-pgdata", "source-server",
+      "write-recovery-conf", "dry-run", "restore-target-wal", "config-file", "no-ensure-shutdown", "version", "help");
+
+  private final PostgresController c;
+  private final PostgresSettings pg;
+
+  Rewinder(PostgresController controller) {
+    this.c = controller;
+    this.pg = controller.pg();
+  }
+
+  /** The local position: timeline, LSN and whether it is a cleanly shut down primary's checkpoint. */
+  private record LocalPosition(int timeline, long lsn, boolean cleanPrimaryShutdown, boolean rewindPossible) {}
+
+  private record LeaderPosition(int timeline, String history) {}
+
+  Future<RewindCheck> check(ReplicationSource leader) {
+    return localPosition().compose(local -> leaderPosition(leader, local.timeline()).map(remote -> {
+      List<TimelineHistoryFile.Entry> history = TimelineHistoryFile.parse(remote.history() == null ? ""
+          : remote.history());
+      boolean needed = TimelineHistoryFile.needsRewind(local.timeline(), local.lsn(), local.cleanPrimaryShutdown(),
+          remote.timeline(), history);
+      String reason = String.format("local timeline=%d lsn=%s%s, leader %s timeline=%d: %s", local.timeline(),
+          Lsn.format(local.lsn()), local.cleanPrimaryShutdown() ? " (shutdown checkpoint)" : "",
+          leader.memberName(), remote.timeline(), needed ? "rewind needed" : "no rewind needed");
+      LOG.info("{}", reason);
+      return new RewindCheck(needed, local.rewindPossible() && Files.isExecutable(
+          Path.of(c.binaries().tool("pg_rewind"))), local.timeline(), remote.timeline(), reason);
+    }));
+  }
+
+  private Future<LocalPosition> localPosition() {
+    if (c.isRunning()) {
+      return c.state().compose(s -> c.controlData().map(cd -> {
+        if (s.timeline() == null) {
+          throw new PostgresException("cannot read the local timeline of the running server");
+        }
+        long lsn = s.inRecovery() ? nz(s.replayLsn()) : nz(s.walPosition());
+        return new LocalPosition(s.timeline(), lsn, false, cd.rewindPossible());
+      }));
+    }
+    return c.blocking(() -> {
+      ControlData cd = c.controlDataBlocking();
+      if (!cd.shutDownCleanly()) {
+        crashRecoveryBlocking();
+        cd = c.controlDataBlocking();
+      }
+      if ("shut down".equals(cd.clusterState())) {
+        return new LocalPosition(cd.latestCheckpointTimeline(), cd.latestCheckpointLsn(), true, cd.rewindPossible());
+      }
+      int tli = cd.minRecoveryEndTimeline() != 0 ? cd.minRecoveryEndTimeline() : cd.latestCheckpointTimeline();
+      return new LocalPosition(tli, Math.max(cd.minRecoveryEndLsn(), cd.latestCheckpointLsn()), false,
+          cd.rewindPossible());
+    });
+  }
+
+  private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {
+    return PgConnection.connect(c.vertx(), c.remoteConnectOptions(leader, rewindUser())).compose(conn ->
+        conn.query("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
+                + "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END").execute()
+            .compose(rows -> {
+              Row row = rows.iterator().next();
+              if (row.getBoolean(0)) {
+                return Future.<LeaderPosition>failedFuture(new PostgresException(
+                    "leader " + leader.memberName() + " is still in recovery"));
+              }
+              int tli = row.getInteger(1);
+              if (tli <= localTimeline) {
+                return Future.succeededFuture(new LeaderPosition(tli, null));
+              }
+              return conn.preparedQuery("SELECT pg_read_binary_file($1)")
+                  .execute(Tuple.of(String.format("pg_wal/%08X.history", tli)))
+                  .map(h -> new LeaderPosition(tli, new String(h.iterator().next().getBuffer(0).getBytes(),
+                      StandardCharsets.UTF_8)));
+            })
+            .onComplete(ar -> conn.close()));
+  }
+
+  /** The rewind role on PG 11+ (SPEC §6.3), the superuser otherwise or when no rewind role is configured. */
+  private PgUser rewindUser() {
+    return pg.rewind() != null && pg.rewind().username() != null && c.serverVersionNum() >= 110000
+        ? pg.rewind() : pg.superuser();
+  }
+
+  Future<Void> rewind(ReplicationSource leader) {
+    return c.blocking(() -> {
+      c.async().progress("stopping PostgreSQL before pg_rewind", -1);
+      c.stopBlockingForAction(StopMode.FAST);
+      crashRecoveryBlocking();
+      return null;
+    })
+        .compose(v -> checkpointOnLeader(leader))
+        .compose(v -> c.blocking(() -> {
+          runPgRewind(leader);
+          return null;
+        }));
+  }
+
+  /**
+   * pg_rewind reads the source's pg_control: until the new leader's first checkpoint after promotion it still
+   * shows the old timeline and pg_rewind would find nothing to do.
+   */
+  private Future<Void> checkpointOnLeader(ReplicationSource leader) {
+    return PgConnection.connect(c.vertx(), c.remoteConnectOptions(leader, pg.superuser()))
+        .compose(conn -> conn.query("CHECKPOINT").execute().onComplete(ar -> conn.close()))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("could not issue a CHECKPOINT on {}: {}", leader.memberName(), e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void runPgRewind(ReplicationSource leader) throws IOException {
+    c.async().progress("running pg_rewind from " + leader.memberName(), -1);
+    PgUser user = rewindUser();
+    Map<String, String> ci = new LinkedHashMap<>();
+    ci.put("host", leader.host());
+    ci.put("port", Integer.toString(leader.port()));
+    ci.put("user", user.username());
+    ci.put("dbname", pg.database() == null ? "postgres" : pg.database());
+    if (user.options() != null) {
+      ci.putAll(user.options());
+    }
+    List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("pg_rewind"), "-D", c.dataDir().toString(),
+        "--source-server=" + Conninfo.render(ci)));
+    for (Option o : pg.rewindOptions() == null ? List.<Option>of() : pg.rewindOptions()) {
+      if (FORBIDDEN.contains(o.name())) {
+        LOG.error("pg_rewind option '{}' is not allowed; ignored", o.name());
+      } else {
+        cmd.add(o.asArgument());
+      }
+    }
+    RecoveryConfig target = c.recoveryTarget();
+    if (target != null && target.restoreCommand() != null && c.serverVersionNum() >= 130000) {
+      cmd.add("--restore-target-wal");
+    }
+    Map<Path, byte[]> saved = saveConfigFiles();
+    LOG.info("running pg_rewind from {}", leader.memberName());
+    ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> LOG.info("pg_rewind: {}", line));
+    restoreConfigFiles(saved);
+    if (r.ok()) {
+      LOG.info("pg_rewind finished successfully");
+      c.setStateName("stopped");
+      return;
+    }
+    LOG.error("Failed to rewind from healty primary: {}", leader.memberName());
+    if (pg.removeDataDirectoryOnRewindFailure()) {
+      LOG.warn("remove_data_directory_on_rewind_failure is set: removing the data directory");
+      c.removeDataDirectoryBlocking();
+    }
+    throw new PostgresException("pg_rewind failed (exit " + r.exitCode() + "): " + r.tail(20));
+  }
+
+  /** pg_rewind copies the source's config files over ours: keep ours, as Patroni does. */
+  private Map<Path, byte[]> saveConfigFiles() throws IOException {
+    Map<Path, byte[]> out = new LinkedHashMap<>();
+    PgConfigFiles f = c.files();
+    for (Path p : List.of(f.postgresqlConf(), f.baseConf(), f.hbaFile(), f.identFile())) {
+      if (Files.isRegularFile(p)) {
+        out.put(p, Files.readAllBytes(p));
+      }
+    }
+    return out;
+  }
+
+  private void restoreConfigFiles(Map<Path, byte[]> saved) throws IOException {
+    for (Map.Entry<Path, byte[]> e : saved.entrySet()) {
+      if (Files.isDirectory(e.getKey().getParent())) {
+        c.binaries().writeFile(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8), "rw-------");
+      }
+    }
+  }
+
+  /**
+   * Runs {@code postgres --single} (stdin /dev/null) when pg_control says a primary was not shut down cleanly
+   * ({@code in production}, {@code in crash recovery}, {@code shutting down}) and no backup_label exists, so that
+   * pg_rewind and the divergence check see a consistent pg_control. A crashed replica is left alone.
+   *
+   * @return true when the cluster is (now) cleanly shut down
+   */
+  boolean crashRecoveryBlocking() throws IOException {
+    if (c.isRunning()) {
+      throw new PostgresException("crash recovery needs PostgreSQL stopped");
+    }
+    ControlData cd = c.controlDataBlocking();
+    if (cd.shutDownCleanly()) {
+      return true;
+    }
+    if (cd.clusterState().contains("archive recovery")) {
+      // a crashed replica just restarts as a replica; ending its recovery here would write WAL of its own
+      // (the end-of-recovery checkpoint) that its primary never sent
+      LOG.info("no crash recovery for a replica (cluster state '{}')", cd.clusterState());
+      return false;
+    }
+    if (Files.exists(c.dataDir().resolve("backup_label"))) {
+      LOG.info("skipping crash recovery: backup_label exists");
+      return false;
+    }
+    LOG.info("doing crash recovery in a single user mode (cluster state '{}')", cd.clusterState());
+    c.async().progress("crash recovery", -1);
+    Path signal = c.dataDir().resolve("standby.signal");
+    boolean hadSignal = Files.exists(signal);
+    // single-user mode refuses standby mode
+    Files.deleteIfExists(signal);
+    try {
+      c.files().saveBaseConfig();
+      List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("postgres"), "--single", "-D",
+          c.dataDir().toString(), "--config-file=" + c.files().postgresqlConf()));
+      cmd.addAll(c.serverParameters().arguments());
+      cmd.add(pg.database() == null ? "postgres" : pg.database());
+      ToolRunner.Result r = c.runTool(cmd, Map.of(), Duration.ofSeconds(Math.max(60, pg.pgCtlTimeout() * 5L)),
+          line -> LOG.info("postgres --single: {}", line));
+      if (!r.ok()) {
+        throw new PostgresException("crash recovery in single-user mode failed (exit " + r.exitCode() + "): "
+            + r.tail(20));
+      }
+    } finally {
+      if (hadSignal) {
+        c.binaries().writeFile(signal, "", "rw-------");
+      }
+    }
+    return c.controlDataBlocking().shutDownCleanly();
+  }
+
+  private static long nz(Long v) {
+    return v == null ? 0 : v;
+  }
+}
