@@ -422,7 +422,7 @@ public final class HaEngine {
         phase = HaMemory.BootstrapPhase.BOOTSTRAPPED;
       }
       LongAction.Completed post = completed(LongAction.Kind.POST_BOOTSTRAP);
-      if (post != null) {
+      if (post != null && phase == HaMemory.BootstrapPhase.BOOTSTRAPPED) {
         if (!post.succeeded()) {
           return cancelBootstrap();
         }
@@ -770,10 +770,7 @@ public final class HaEngine {
     /** SPEC §2.4 {@code _is_healthiest_node}. */
     private boolean healthiestAmong(java.util.Collection<Candidate> candidates, boolean checkLag) {
       long myWal = myWal();
-      if (checkLag && c.status().optime() - myWal > gc.maximumLagOnFailover()) {
-        return false; // "not healthy enough for leader race"
-      }
-      if (gc.checkTimeline() && !standbyCluster() && (pg.timeline() == null || pg.timeline() < c.timeline())) {
+      if (!closeEnoughToLead(checkLag)) {
         return false;
       }
       boolean quorum = quorumActive();
@@ -817,12 +814,22 @@ public final class HaEngine {
       return true;
     }
 
+    /** SPEC §2.4.10 steps 1-2: within maximum_lag_on_failover of {@code status.optime} and on the cluster timeline. */
+    private boolean closeEnoughToLead(boolean checkLag) {
+      if (checkLag && c.status().optime() - myWal() > gc.maximumLagOnFailover()) {
+        return false; // "not healthy enough for leader race"
+      }
+      return !(gc.checkTimeline() && !standbyCluster() && (pg.timeline() == null || pg.timeline() < c.timeline()));
+    }
+
     /** SPEC §2.4 {@code manual_failover_process_no_leader}; null = decide as if there were no failover key. */
     private Boolean manualFailoverNoLeader() {
       Failover failover = c.failover();
       String candidate = failover.candidate();
       if (me.equals(candidate)) {
-        return true;
+        // a switchover in synchronous mode may only go to a /sync member (REST checks it too; a key written by
+        // hand or before sync mode was switched on must not lose commits)
+        return !(failover.leader() != null && syncModeActive() && !quorumActive() && !c.sync().matches(me));
       }
       if (paused && candidate != null) {
         if (!c.hasMember(candidate) && pg.isPrimary()) {
@@ -844,7 +851,8 @@ public final class HaEngine {
         return false;
       }
       if (me.equals(failover.leader())) {
-        return !failoverPossible(null, true);
+        // Patroni lets the switchover source take the key back unchecked; Vigil still refuses a lagging node
+        return !failoverPossible(null, true) && closeEnoughToLead(true);
       }
       Map<String, Candidate> candidates = raceCandidates();
       if (candidates == null) {
@@ -856,7 +864,9 @@ public final class HaEngine {
       if (syncModeActive()) {
         candidates.keySet().removeIf(name -> !c.sync().matches(name));
       }
-      return healthiestAmong(candidates.values(), false);
+      // Patroni skips the lag check here (check_replication_lag=False); Vigil keeps it: a manual failover
+      // that cannot go to its candidate must not lose more than maximum_lag_on_failover either
+      return healthiestAmong(candidates.values(), true);
     }
 
     /**

@@ -57,6 +57,11 @@ final class Configs {
     return this;
   }
 
+  Configs synchronousStrictQuorum() {
+    strict = true;
+    return this;
+  }
+
   Configs synchronousNodeCount(int count) {
     synchronousNodeCount = count;
     return this;

@@ -160,13 +160,6 @@ class HaEngineTest {
             Locals.runningReplica("pg2").finished("bootstrap", LongAction.Kind.BOOTSTRAP, true).build(),
             List.of(TOUCH),
             "waiting for end of recovery after bootstrap"),
-        row("§2.1.9 post_bootstrap finished: initialize, write config, take the key",
-            Clusters.bootstrapping().view(),
-            Locals.runningPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
-                .finished("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, true).build(),
-            List.of(ACTIVATE_WATCHDOG, new InitializeCluster(Clusters.SYSID, false),
-                new WriteDynamicConfig(Map.of("ttl", 30, "loop_wait", 10)), new TakeLeaderKey(), TOUCH),
-            "initialized a new cluster"),
         row("§2.1.9 failed bootstrap cancels the initialization and exits",
             Clusters.bootstrapping().view(),
             Locals.stoppedReplica("pg2").finished("bootstrap", LongAction.Kind.BOOTSTRAP, false).build(),
@@ -696,15 +689,6 @@ class HaEngineTest {
             Locals.runningPrimary("pg1").build(),
             List.of(RENEW, new DeleteSyncState(3L), new ApplySynchronousStandbyNames(null), TOUCH),
             "no action. I am (pg1), the leader with the lock"),
-        row("§2.1.9 strict sync mode: a new cluster starts with the placeholder",
-            Configs.defaults().synchronousStrict(),
-            Clusters.bootstrapping().view(),
-            Locals.runningPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
-                .finished("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, true).build(),
-            List.of(ACTIVATE_WATCHDOG, new InitializeCluster(Clusters.SYSID, false),
-                new WriteDynamicConfig(Map.of("ttl", 30, "loop_wait", 10)), new TakeLeaderKey(),
-                new ApplySynchronousStandbyNames(SyncStandbys.STRICT_PLACEHOLDER), TOUCH),
-            "initialized a new cluster"),
 
         // §2.8 failsafe mode
         row("§2.8 failsafe: every member acknowledged, stay primary",
@@ -850,6 +834,31 @@ class HaEngineTest {
 
   static Stream<Arguments> remembered() {
     return Stream.of(
+        row("§2.1.9 post_bootstrap finished: initialize, write config, take the key",
+            Configs.defaults(), started().withBootstrap(HaMemory.BootstrapPhase.BOOTSTRAPPED),
+            Clusters.bootstrapping().view(),
+            Locals.runningPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
+                .finished("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, true).build(),
+            List.of(ACTIVATE_WATCHDOG, new InitializeCluster(Clusters.SYSID, false),
+                new WriteDynamicConfig(Map.of("ttl", 30, "loop_wait", 10)), new TakeLeaderKey(), TOUCH),
+            "initialized a new cluster"),
+        row("§2.1.9 strict sync mode: a new cluster starts with the placeholder",
+            Configs.defaults().synchronousStrict(), started().withBootstrap(HaMemory.BootstrapPhase.BOOTSTRAPPED),
+            Clusters.bootstrapping().view(),
+            Locals.runningPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
+                .finished("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, true).build(),
+            List.of(ACTIVATE_WATCHDOG, new InitializeCluster(Clusters.SYSID, false),
+                new WriteDynamicConfig(Map.of("ttl", 30, "loop_wait", 10)), new TakeLeaderKey(),
+                new ApplySynchronousStandbyNames(SyncStandbys.STRICT_PLACEHOLDER), TOUCH),
+            "initialized a new cluster"),
+        row("§2.1.9 post_bootstrap failed: cancel and exit",
+            Configs.defaults(), started().withBootstrap(HaMemory.BootstrapPhase.BOOTSTRAPPED),
+            Clusters.bootstrapping().view(),
+            Locals.runningPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
+                .finished("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, false).build(),
+            List.of(new CancelInitialization(), new StopPostgres("immediate", false), new MoveDataDirectoryAside(),
+                new Exit("Failed to bootstrap cluster", 1)),
+            "Failed to bootstrap cluster"),
         row("§2.1.8 primary start timed out and a replica can take over: demote",
             Configs.defaults(), started().withStartingSince(NOW_MILLIS - 301_000),
             Clusters.initializedWithLeader().withPeer(Peers.replica("pg2", LSN)).view(),
