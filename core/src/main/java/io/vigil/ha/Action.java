@@ -116,7 +116,8 @@ public sealed interface Action {
    * Async {@code "demote"}: step down in {@code mode} (SPEC §2.7 table and steps: diverged check, stop,
    * on_shutdown hook for modes that release the key, role demoted, release the key if not yet released,
    * clear synchronous_standby_names, start as replica following {@code follow} (null = nobody yet)). The runner
-   * records {@link LeaderKeyWrite#NONE} when the mode released the key.
+   * records {@link LeaderKeyWrite#NONE} when the mode released the key. A demote never waits for the async
+   * executor: when it is busy, cancel the running action first (Patroni then demotes from the main thread).
    */
   record Demote(DemoteMode mode, String follow) implements Action {}
 

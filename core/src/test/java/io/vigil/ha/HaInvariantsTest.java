@@ -83,25 +83,25 @@ class HaInvariantsTest {
     }
     int key = c.indexOf(a -> a instanceof Action.AcquireLeaderKey || a instanceof Action.RenewLeaderKey
         || a instanceof Action.TakeLeaderKey);
-    assertTrue(key >= 0 && key < promote, "Promote without a leader-key action before it" + c.describe());
-    assertTrue(c.view().dcsReachable(), "Promote while the DCS is unreachable" + c.describe());
+    assertTrue(key >= 0 && key < promote, () -> "Promote without a leader-key action before it" + c.describe());
+    assertTrue(c.view().dcsReachable(), () -> "Promote while the DCS is unreachable" + c.describe());
     assertTrue(c.local().leaderKey() != LeaderKeyWrite.LOST || c.has(Action.AcquireLeaderKey.class),
-        "Promote after the key renewal failed" + c.describe());
+        () -> "Promote after the key renewal failed" + c.describe());
   }
 
   private static void neverStartsAPrimaryWithoutTheKey(Case c) {
     int start = c.indexOf(a -> a instanceof Action.StartPostgres s && s.role() == PostgresRole.PRIMARY);
     if (start >= 0) {
       int renew = c.indexOf(a -> a instanceof Action.RenewLeaderKey);
-      assertTrue(renew >= 0 && renew < start, "primary start without renewing the key" + c.describe());
+      assertTrue(renew >= 0 && renew < start, () -> "primary start without renewing the key" + c.describe());
     }
   }
 
   private static void nofailoverNeverPromotes(Case c) {
     if (c.local().tags().failoverPriority() <= 0) {
-      assertFalse(c.has(Action.Promote.class), "nofailover node promotes" + c.describe());
+      assertFalse(c.has(Action.Promote.class), () -> "nofailover node promotes" + c.describe());
       if (!c.local().postgres().isPrimary()) {
-        assertFalse(c.has(Action.AcquireLeaderKey.class), "nofailover replica races" + c.describe());
+        assertFalse(c.has(Action.AcquireLeaderKey.class), () -> "nofailover replica races" + c.describe());
       }
     }
   }
@@ -113,10 +113,10 @@ class HaInvariantsTest {
     var pg = c.local().postgres();
     long myWal = pg.walPosition() == null ? 0 : pg.walPosition();
     assertTrue(c.cluster().status().optime() - myWal <= c.gc().maximumLagOnFailover(),
-        "promotes beyond maximum_lag_on_failover" + c.describe());
+        () -> "promotes beyond maximum_lag_on_failover" + c.describe());
     if (c.gc().checkTimeline()) {
       assertTrue(pg.timeline() != null && pg.timeline() >= c.cluster().timeline(),
-          "promotes behind the cluster timeline" + c.describe());
+          () -> "promotes behind the cluster timeline" + c.describe());
     }
   }
 
@@ -131,7 +131,7 @@ class HaInvariantsTest {
     boolean explicitFailoverToMe = c.failoverNamesMe() && f.leader() == null;
     String me = c.local().name();
     assertTrue(explicitFailoverToMe || cluster.sync().matches(me) || cluster.sync().isLeader(me),
-        "a member outside /sync promotes" + c.describe());
+        () -> "a member outside /sync promotes" + c.describe());
   }
 
   private static void cutOffPrimaryDemotesOfflineUnlessFailsafeConfirmed(Case c) {
@@ -154,10 +154,10 @@ class HaInvariantsTest {
               cluster.failsafe().members().keySet().stream().filter(n -> !n.equals(c.local().name())).toList())
               || cluster.failsafe().members().size() == 1);
       if (confirmed) {
-        assertFalse(c.has(Action.Demote.class), "demoted although failsafe confirmed" + c.describe());
+        assertFalse(c.has(Action.Demote.class), () -> "demoted although failsafe confirmed" + c.describe());
       } else {
         assertEquals(List.of(new Action.Demote(DemoteMode.OFFLINE, null)), c.decision().actions(),
-            "cut-off primary must demote offline" + c.describe());
+            () -> "cut-off primary must demote offline" + c.describe());
       }
     }
   }
@@ -177,14 +177,14 @@ class HaInvariantsTest {
       }
     }
     if (c.has(Action.Promote.class)) {
-      assertTrue(c.failoverNamesMe(), "promotes in pause without being the failover candidate" + c.describe());
+      assertTrue(c.failoverNamesMe(), () -> "promotes in pause without being the failover candidate" + c.describe());
     }
   }
 
   private static void neverPromotesAndDemotesTogether(Case c) {
-    assertFalse(c.has(Action.Promote.class) && c.has(Action.Demote.class), "promote and demote" + c.describe());
+    assertFalse(c.has(Action.Promote.class) && c.has(Action.Demote.class), () -> "promote and demote" + c.describe());
     assertTrue(c.decision().actions().stream().filter(a -> a instanceof Action.Promote).count() <= 1,
-        "two promotes" + c.describe());
+        () -> "two promotes" + c.describe());
   }
 
   private static Case run(ClusterView view, LocalState local, HaMemory memory, HaSettings settings) {
