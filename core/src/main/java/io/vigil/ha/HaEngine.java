@@ -62,8 +62,9 @@ public final class HaEngine {
    */
   public static boolean failsafeProbeNeeded(ClusterView view, LocalState local, HaSettings settings) {
     Cluster c = view.cluster();
-    boolean cutOff = !view.dcsReachable() || local.leaderKey() == LeaderKeyWrite.UNREACHABLE;
-    return cutOff && settings.global().failsafeMode() && !settings.global().pause() && local.postgres().isPrimary()
+    boolean paused = settings.global().pause() || c != null && c.isPaused();
+    return cutOffFromDcs(view, local, paused) && settings.global().failsafeMode() && !paused
+        && local.postgres().isPrimary()
         && c != null && c.failsafe() != null && c.failsafe().members().containsKey(local.name());
   }
 
@@ -79,6 +80,16 @@ public final class HaEngine {
     }
     String leader = c.leaderName();
     return !leader.equals(local.name()) && c.member(leader).map(m -> "primary".equals(m.role())).orElse(false);
+  }
+
+  /**
+   * The DCS did not answer this cycle, or (SPEC §2.8: update_lock failing with a DCS error) the last renewal of
+   * a running, unpaused primary's key could not reach it. A node that is no longer such a primary goes on with
+   * the normal rules, which try the key again.
+   */
+  static boolean cutOffFromDcs(ClusterView view, LocalState local, boolean paused) {
+    return !view.dcsReachable()
+        || local.leaderKey() == LeaderKeyWrite.UNREACHABLE && !paused && local.postgres().isPrimary();
   }
 
   static boolean validSysid(String value) {
@@ -124,7 +135,7 @@ public final class HaEngine {
       if (view.duplicateMemberAlive()) {
         return exit("Can't start; there is already a node named '" + me + "' running");
       }
-      if (!view.dcsReachable() || local.leaderKey() == LeaderKeyWrite.UNREACHABLE) {
+      if (cutOffFromDcs(view, local, paused)) {
         return finish(dcsUnreachable(), false);
       }
       Objects.requireNonNull(c, "a reachable DCS gives a cluster");

@@ -12,6 +12,9 @@ public enum LeaderKeyWrite {
   HELD,
   /** The last renew answered false: the key is not ours any more (CAS failed, lease gone). */
   LOST,
-  /** The last renew failed with DcsUnavailableException: handled like an unreachable DCS (SPEC §2.8). */
+  /**
+   * The last renew failed with DcsUnavailableException: a running, unpaused primary is handled as cut off from
+   * the DCS (SPEC §2.8); any other node simply tries the key again.
+   */
   UNREACHABLE
 }

@@ -135,7 +135,8 @@ class HaInvariantsTest {
   }
 
   private static void cutOffPrimaryDemotesOfflineUnlessFailsafeConfirmed(Case c) {
-    boolean cutOff = !c.view().dcsReachable() || c.local().leaderKey() == LeaderKeyWrite.UNREACHABLE;
+    boolean cutOff = !c.view().dcsReachable() || c.local().leaderKey() == LeaderKeyWrite.UNREACHABLE
+        && !c.paused() && c.local().postgres().isPrimary();
     if (!cutOff) {
       return;
     }
