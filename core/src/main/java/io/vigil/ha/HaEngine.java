@@ -293,7 +293,8 @@ public final class HaEngine {
             return "continue to run as a leader because failsafe mode is enabled and all members are accessible";
           }
           actions.add(new Action.Demote(DemoteMode.OFFLINE, null));
-          return "demoted self because DCS is not accessible and I was a leader";
+          // Patroni's wording when the demote runs asynchronously, as Vigil's always does
+          return "demoting self because DCS is not accessible and I was a leader";
         }
       }
       return "DCS is not accessible";
@@ -411,7 +412,7 @@ public final class HaEngine {
           actions.add(new Action.Demote(DemoteMode.IMMEDIATE, null));
           return "stopped PostgreSQL because of startup timeout";
         }
-        return "primary start has timed out, but manual failover is not possible";
+        return "primary start has timed out, but continuing to wait because failover is not possible";
       }
       String failover = manualFailoverFromLeader();
       if (failover != null) {
@@ -614,15 +615,15 @@ public final class HaEngine {
       if (local.watchdog().active()) {
         actions.add(new Action.DisableWatchdog());
       }
-      boolean crashedAsPrimary = "in production".equals(dd.controlState())
-          || "in crash recovery".equals(dd.controlState());
-      if (crashedAsPrimary && !dd.backupLabel()
-          && (c.isUnlocked() || settings.usePgRewind() && local.rewindPossible())) {
-        actions.add(new Action.CrashRecovery());
-        return "doing crash recovery in a single user mode";
-      }
       if (pg.role() == PostgresRole.PRIMARY) {
         triggerDivergedCheck();
+      }
+      // pg_rewind and an honest WAL position for the race both need a clean shutdown first
+      boolean rewindPending = memory.rewind() == RewindState.CHECK || memory.rewind() == RewindState.NEED;
+      if (dd.unclean() && !dd.backupLabel()
+          && (c.isUnlocked() || rewindPending && settings.usePgRewind() && local.rewindPossible())) {
+        actions.add(new Action.CrashRecovery());
+        return "doing crash recovery in a single user mode";
       }
       memory = memory.withRecovering(true);
       if (isLockOwner() && !standbyCluster()) {
@@ -677,7 +678,7 @@ public final class HaEngine {
       }
       if (isHealthiestNode()) {
         actions.add(new Action.AcquireLeaderKey());
-        if (failover != null) {
+        if (failover != null && !actions.contains(new Action.ClearFailoverKey(failover.version()))) {
           actions.add(new Action.ClearFailoverKey(failover.version()));
         }
         if (standbyCluster()) {
@@ -889,7 +890,8 @@ public final class HaEngine {
     private boolean failoverPossible(Long clusterLsn, boolean excludeFailoverCandidate) {
       Failover failover = c.failover();
       boolean explicitCandidate = failover != null && failover.candidate() != null && !excludeFailoverCandidate;
-      boolean syncOnly = syncModeActive() && !(failover != null && failover.leader() == null && c.isUnlocked());
+      // a manual failover (no leader named) may go to an asynchronous candidate; a switchover may not
+      boolean syncOnly = syncModeActive() && !(failover != null && failover.leader() == null);
       int good = 0;
       for (Member m : c.members()) {
         if (m.name().equals(me) || m.typedTags().failoverPriority() <= 0 || m.apiUrl() == null) {

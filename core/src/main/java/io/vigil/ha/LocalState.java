@@ -73,10 +73,12 @@ public record LocalState(
       };
     }
 
-    /** Not shut down cleanly: crash recovery is needed before pg_rewind or a clean start as replica. */
+    /** Left running or mid-recovery by a crash: single-user crash recovery makes it cleanly shut down. */
     public boolean unclean() {
-      return controlState != null && !controlState.equals("shut down")
-          && !controlState.equals("shut down in recovery");
+      return controlState != null && switch (controlState) {
+        case "in production", "in crash recovery", "in archive recovery", "shutting down" -> true;
+        default -> false;
+      };
     }
   }
 
