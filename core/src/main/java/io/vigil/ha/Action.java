@@ -77,11 +77,11 @@ public sealed interface Action {
 
   /**
    * Async: start PostgreSQL in {@code role}. For a replica, {@code follow} names the member whose conn_url goes
-   * into primary_conninfo (null = none: start without primary_conninfo, or the standby_cluster remote member
-   * when {@code role} is STANDBY_LEADER). {@code timeoutSeconds} bounds the wait for a primary (null =
+   * into primary_conninfo (null = none: start without primary_conninfo); with {@code remote} it follows the
+   * {@code standby_cluster} remote member instead. {@code timeoutSeconds} bounds the wait for a primary (null =
    * pg_ctl_timeout).
    */
-  record StartPostgres(PostgresRole role, String follow, Integer timeoutSeconds, String asyncName)
+  record StartPostgres(PostgresRole role, String follow, boolean remote, Integer timeoutSeconds, String asyncName)
       implements Action {}
 
   /**

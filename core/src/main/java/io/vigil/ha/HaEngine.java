@@ -607,7 +607,7 @@ public final class HaEngine {
       if (leader && dd.leftAsPrimary() && pg.role() == PostgresRole.PRIMARY && !dd.standbySignal()) {
         // restart in place on the same timeline: a crash of postgres alone does not fail over
         actions.add(new Action.RenewLeaderKey());
-        actions.add(new Action.StartPostgres(PostgresRole.PRIMARY, null, gc.primaryStartTimeout(),
+        actions.add(new Action.StartPostgres(PostgresRole.PRIMARY, null, false, gc.primaryStartTimeout(),
             "restarting after failure"));
         memory = memory.withRecovering(true);
         return "starting primary after failure";
@@ -627,7 +627,7 @@ public final class HaEngine {
       }
       memory = memory.withRecovering(true);
       if (isLockOwner() && !standbyCluster()) {
-        actions.add(new Action.StartPostgres(PostgresRole.REPLICA, null, null, "restarting after failure"));
+        actions.add(new Action.StartPostgres(PostgresRole.REPLICA, null, false, null, "restarting after failure"));
         return "starting as readonly because i had the session lock";
       }
       Target target = nodeToFollow();
@@ -637,11 +637,14 @@ public final class HaEngine {
         return rewind;
       }
       if (isLockOwner()) {
-        actions.add(new Action.StartPostgres(PostgresRole.STANDBY_LEADER, null, null, "restarting after failure"));
-        return "starting as a standby leader";
+        actions.add(new Action.StartPostgres(PostgresRole.STANDBY_LEADER, null, true, null,
+            "restarting after failure"));
+        return "starting as a standby leader because i had the session lock";
       }
-      actions.add(new Action.StartPostgres(PostgresRole.REPLICA, target.member(), null, "restarting after failure"));
-      return "starting as a secondary";
+      actions.add(new Action.StartPostgres(PostgresRole.REPLICA, target.member(), target.remote(), null,
+          "restarting after failure"));
+      return target.remote() ? "trying to follow a remote member because standby cluster is unhealthy"
+          : "starting as a secondary";
     }
 
     // ---- SPEC §2.1 step 14 ---------------------------------------------------------------------------------
@@ -962,7 +965,9 @@ public final class HaEngine {
       }
       if (standbyCluster()) {
         actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
-        return "no action. I am (" + me + "), the standby leader with the lock";
+        return pg.role() == PostgresRole.STANDBY_LEADER
+            ? "no action. I am (" + me + "), the standby leader with the lock"
+            : "promoted self to a standby leader because i had the session lock";
       }
       return enforcePrimaryRole("no action. I am (" + me + "), the leader with the lock",
           "promoted self to leader because I had the session lock");

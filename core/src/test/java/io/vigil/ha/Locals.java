@@ -122,6 +122,11 @@ final class Locals {
     return this;
   }
 
+  Locals withRole(PostgresRole value) {
+    role = value;
+    return this;
+  }
+
   Locals promoted() {
     role = PostgresRole.PROMOTED;
     return this;
