@@ -19,8 +19,8 @@ public sealed interface Action {
 
   /**
    * Create the leader key with this member's name if no leader key exists ({@code Dcs.acquireLeaderKey}).
-   * False = another node won: record {@link LeaderKeyWrite#NONE} and stop; the next cycle follows the winner.
-   * True = record {@link LeaderKeyWrite#HELD}.
+   * False = another node won: record {@link LeaderKeyWrite#NONE}, store {@link HaMemory#afterLostRace()} and
+   * stop; the next cycle follows the winner. True = record {@link LeaderKeyWrite#HELD}.
    */
   record AcquireLeaderKey() implements Action {}
 
@@ -147,6 +147,12 @@ public sealed interface Action {
 
   /** Clear {@code /failover} by writing {@code {}} with CAS on {@code version}; false = changed meanwhile, go on. */
   record ClearFailoverKey(long version) implements Action {}
+
+  /**
+   * Rewrite {@code /failover} as {@code {"member": candidate}} with CAS on {@code version} (a paused switchover
+   * that reached its candidate keeps naming it until the promotion is done); false = changed meanwhile, go on.
+   */
+  record WriteFailoverCandidate(String candidate, long version) implements Action {}
 
   /**
    * Write {@code /sync} = {leader, sync_standby (sorted, comma-joined, null when empty), quorum} with CAS on

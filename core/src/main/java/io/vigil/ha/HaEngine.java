@@ -118,11 +118,15 @@ public final class HaEngine {
     private final List<Action> actions = new ArrayList<>();
     private HaMemory memory;
     private Long wakeIn;
+    /** The previous cycle lost the leader race: this cycle's follow message says so (consumed once). */
+    private final boolean lostRace;
 
     Cycle(ClusterView view, LocalState local, HaMemory memory, HaSettings settings) {
       this.view = Objects.requireNonNull(view, "view");
       this.local = Objects.requireNonNull(local, "local");
-      this.memory = memory == null ? HaMemory.initial() : memory;
+      HaMemory previous = memory == null ? HaMemory.initial() : memory;
+      this.lostRace = previous.lostRace();
+      this.memory = previous.withLostRace(false);
       this.settings = Objects.requireNonNull(settings, "settings");
       this.gc = settings.global();
       this.c = view.cluster();
@@ -681,8 +685,11 @@ public final class HaEngine {
       }
       if (isHealthiestNode()) {
         actions.add(new Action.AcquireLeaderKey());
-        if (failover != null && !actions.contains(new Action.ClearFailoverKey(failover.version()))) {
-          actions.add(new Action.ClearFailoverKey(failover.version()));
+        boolean cleared = failover != null && actions.contains(new Action.ClearFailoverKey(failover.version()));
+        if (failover != null && !cleared) {
+          actions.add(paused && failover.leader() != null && failover.candidate() != null
+              ? new Action.WriteFailoverCandidate(failover.candidate(), failover.version())
+              : new Action.ClearFailoverKey(failover.version()));
         }
         if (standbyCluster()) {
           actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
@@ -929,6 +936,10 @@ public final class HaEngine {
 
     private String healthyCluster() {
       if (!isLockOwner()) {
+        if (lostRace) {
+          return follow("demoted self after trying and failing to obtain lock",
+              "following new leader after trying and failing to obtain lock");
+        }
         if (standbyCluster()) {
           return follow("cannot be a real primary in a standby cluster",
               "no action. I am (%s), a secondary, and following a standby leader (%s)");

@@ -16,6 +16,8 @@ package io.vigil.ha;
  * @param prePromoteFailedAtMillis when the pre_promote script last refused a promotion (skip races for ttl)
  * @param paused pause was on in the previous cycle (to notice a resume)
  * @param startupDone the first full cycle has run (the initialize takeover and on_start happen only before)
+ * @param lostRace the last {@link Action.AcquireLeaderKey} answered false: the runner sets this with
+ *     {@link #afterLostRace()} so that the next cycle words its follow message as Patroni does
  */
 public record HaMemory(
     Long raceBackoffStartMillis,
@@ -26,7 +28,8 @@ public record HaMemory(
     Long startingSinceMillis,
     Long prePromoteFailedAtMillis,
     boolean paused,
-    boolean startupDone) {
+    boolean startupDone,
+    boolean lostRace) {
 
   /** Progress of this node's bootstrap of a new cluster (SPEC §2.1 step 9). */
   public enum BootstrapPhase {
@@ -45,51 +48,51 @@ public record HaMemory(
 
   /** The memory of an agent that just started. */
   public static HaMemory initial() {
-    return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false);
+    return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false, false);
+  }
+
+  /** What the runner records when {@link Action.AcquireLeaderKey} answered false (another node won). */
+  public HaMemory afterLostRace() {
+    return withLostRace(true);
   }
 
   public HaMemory withRaceBackoffStart(Long millis) {
-    return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withLastWalPosition(Long lsn) {
-    return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withRewind(RewindState state) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withBootstrap(BootstrapPhase phase) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withRecovering(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withStartingSince(Long millis) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis,
-        prePromoteFailedAtMillis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
   }
 
   public HaMemory withPrePromoteFailedAt(Long millis) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        millis, paused, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, millis, paused, startupDone, lostRace);
   }
 
   public HaMemory withPaused(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, value, startupDone);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, value, startupDone, lostRace);
   }
 
   public HaMemory withStartupDone(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, value);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, value, lostRace);
+  }
+
+  public HaMemory withLostRace(boolean value) {
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, value);
   }
 }
