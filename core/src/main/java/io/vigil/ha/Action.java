@@ -117,7 +117,8 @@ public sealed interface Action {
    * on_shutdown hook for modes that release the key, role demoted, release the key if not yet released,
    * clear synchronous_standby_names, start as replica following {@code follow} (null = nobody yet)). The runner
    * records {@link LeaderKeyWrite#NONE} when the mode released the key. A demote never waits for the async
-   * executor: when it is busy, cancel the running action first (Patroni then demotes from the main thread).
+   * executor: when it is busy with something else, cancel that first (Patroni then demotes from the main
+   * thread). The engine never asks for a demote while one is running.
    */
   record Demote(DemoteMode mode, String follow) implements Action {}
 

@@ -291,6 +291,10 @@ public final class HaEngine {
     private String dcsUnreachable() {
       if (!paused && pg.running()) {
         if (pg.isPrimary()) {
+          LongAction running = local.longAction();
+          if (running != null && running.kind() == LongAction.Kind.DEMOTE) {
+            return running.name() + " in progress"; // already stepping down
+          }
           if (gc.failsafeMode() && failsafeTopologyConfirmed()) {
             actions.add(new Action.UpdateFailsafe(true));
             actions.add(new Action.PetWatchdog());
@@ -381,7 +385,8 @@ public final class HaEngine {
           actions.add(new Action.CancelLongAction());
           return "lost leader before promote";
         }
-        if (pg.isPrimary()) {
+        if (pg.isPrimary() && running.kind() != LongAction.Kind.DEMOTE) {
+          // a restart or start may be bringing up a primary behind our back: stop it
           actions.add(new Action.CancelLongAction());
           actions.add(new Action.Demote(DemoteMode.IMMEDIATE_NOLOCK, null));
           return "lost leader lock during " + running.name();
