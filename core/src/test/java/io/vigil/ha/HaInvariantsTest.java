@@ -154,7 +154,11 @@ class HaInvariantsTest {
           && (c.view().failsafeAcks() != null && c.view().failsafeAcks().containsAll(
               cluster.failsafe().members().keySet().stream().filter(n -> !n.equals(c.local().name())).toList())
               || cluster.failsafe().members().size() == 1);
-      if (confirmed) {
+      boolean demoting = c.local().longAction() != null && c.local().longAction().kind() == LongAction.Kind.DEMOTE;
+      if (demoting) {
+        assertFalse(c.has(Action.Promote.class) || c.has(Action.CancelLongAction.class),
+            () -> "disturbed a running demote" + c.describe());
+      } else if (confirmed) {
         assertFalse(c.has(Action.Demote.class), () -> "demoted although failsafe confirmed" + c.describe());
       } else {
         assertEquals(List.of(new Action.Demote(DemoteMode.OFFLINE, null)), c.decision().actions(),
