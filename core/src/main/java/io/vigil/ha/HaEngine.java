@@ -188,6 +188,9 @@ public final class HaEngine {
         actions.add(new Action.TouchMember());
       }
       memory = memory.withLastWalPosition(myWal());
+      if (pg.running() && pg.role() != null) {
+        memory = memory.withLastRole(pg.role());
+      }
       return new Decision(actions, message, memory, wakeIn);
     }
 
@@ -613,7 +616,9 @@ public final class HaEngine {
         return "stopped PostgreSQL to fail over after a crash";
       }
       LocalState.DataDirectory dd = local.dataDirectory();
-      if (leader && dd.leftAsPrimary() && pg.role() == PostgresRole.PRIMARY && !dd.standbySignal()) {
+      // a stopped server's snapshot may not know its role any more; the memory does
+      PostgresRole role = pg.role() != null ? pg.role() : memory.lastRole();
+      if (leader && dd.leftAsPrimary() && role == PostgresRole.PRIMARY && !dd.standbySignal()) {
         // restart in place on the same timeline: a crash of postgres alone does not fail over
         actions.add(new Action.RenewLeaderKey());
         actions.add(new Action.StartPostgres(PostgresRole.PRIMARY, null, false, gc.primaryStartTimeout(),
@@ -624,7 +629,7 @@ public final class HaEngine {
       if (local.watchdog().active()) {
         actions.add(new Action.DisableWatchdog());
       }
-      if (pg.role() == PostgresRole.PRIMARY) {
+      if (role == PostgresRole.PRIMARY) {
         triggerDivergedCheck();
       }
       // pg_rewind and an honest WAL position for the race both need a clean shutdown first

@@ -1,5 +1,7 @@
 package io.vigil.ha;
 
+import io.vigil.postgres.PostgresRole;
+
 /**
  * The facts Patroni keeps in {@code Ha} fields between cycles, made explicit: {@link HaEngine#decide} gets the
  * previous value and returns the next one in {@link Decision#memory()}. The loop stores it as it is; when an
@@ -18,6 +20,7 @@ package io.vigil.ha;
  * @param startupDone the first full cycle has run (the initialize takeover and on_start happen only before)
  * @param lostRace the last {@link Action.AcquireLeaderKey} answered false: the runner sets this with
  *     {@link #afterLostRace()} so that the next cycle words its follow message as Patroni does
+ * @param lastRole the role PostgreSQL last had while running (a crashed primary restarts in place), or null
  */
 public record HaMemory(
     Long raceBackoffStartMillis,
@@ -29,7 +32,8 @@ public record HaMemory(
     Long prePromoteFailedAtMillis,
     boolean paused,
     boolean startupDone,
-    boolean lostRace) {
+    boolean lostRace,
+    PostgresRole lastRole) {
 
   /** Progress of this node's bootstrap of a new cluster (SPEC §2.1 step 9). */
   public enum BootstrapPhase {
@@ -48,7 +52,8 @@ public record HaMemory(
 
   /** The memory of an agent that just started. */
   public static HaMemory initial() {
-    return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false, false);
+    return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false, false,
+        null);
   }
 
   /** What the runner records when {@link Action.AcquireLeaderKey} answered false (another node won). */
@@ -57,42 +62,57 @@ public record HaMemory(
   }
 
   public HaMemory withRaceBackoffStart(Long millis) {
-    return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withLastWalPosition(Long lsn) {
-    return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withRewind(RewindState state) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withBootstrap(BootstrapPhase phase) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withRecovering(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withStartingSince(Long millis) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis, prePromoteFailedAtMillis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withPrePromoteFailedAt(Long millis) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, millis, paused, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        millis, paused, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withPaused(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, value, startupDone, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, value, startupDone, lostRace, lastRole);
   }
 
   public HaMemory withStartupDone(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, value, lostRace);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, value, lostRace, lastRole);
   }
 
   public HaMemory withLostRace(boolean value) {
-    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis, prePromoteFailedAtMillis, paused, startupDone, value);
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, value, lastRole);
+  }
+
+  public HaMemory withLastRole(PostgresRole role) {
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, role);
   }
 }

@@ -956,6 +956,12 @@ class HaEngineTest {
             Locals.startingPrimary("pg1").build(),
             List.of(RENEW, TOUCH),
             "PostgreSQL is still starting up, 200 seconds until timeout"),
+        row("§2.7 crashed primary whose snapshot lost its role restarts in place from memory",
+            Configs.defaults(), started().withLastRole(PostgresRole.PRIMARY),
+            Clusters.initializedWithLeader().view(),
+            Locals.crashedPrimary("pg1").withRole(null).build(),
+            List.of(RENEW, new StartPostgres(PostgresRole.PRIMARY, null, false, 300, "restarting after failure"), TOUCH),
+            "starting primary after failure"),
         row("§2.1.10 the lock holder failed to start: release the key",
             Configs.defaults(), started().withRecovering(true),
             Clusters.initializedWithLeader().view(),
@@ -1086,6 +1092,13 @@ class HaEngineTest {
     assertEquals(NOW_MILLIS, d.memory().raceBackoffStartMillis());
     assertEquals(30_000L, d.wakeInMillis());
     assertEquals(LSN, d.memory().lastWalPosition());
+  }
+
+  @Test
+  void remembersTheRoleOfARunningServer() {
+    Decision d = engine.decide(Clusters.initializedWithLeader().view(), Locals.runningPrimary("pg1").build(),
+        HaMemory.initial(), SETTINGS);
+    assertEquals(PostgresRole.PRIMARY, d.memory().lastRole());
   }
 
   @Test
