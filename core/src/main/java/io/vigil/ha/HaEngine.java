@@ -551,7 +551,8 @@ public final class HaEngine {
             .filter(m -> !m.name().equals(me) && !m.name().equals(leader))
             .filter(m -> m.isRunning() && m.typedTags().clonefrom())
             .map(Member::name).sorted().findFirst().orElse(null);
-        String what = source == null ? "bootstrap from leader '" + leader + "'" : "bootstrap from replica '" + source + "'";
+        String what = source == null ? "bootstrap from leader '" + leader + "'"
+            : "bootstrap from replica '" + source + "'";
         actions.add(new Action.Clone(source == null ? leader : source, false, false, what));
         return "trying to " + what;
       }

@@ -121,6 +121,9 @@ public record LocalState(
       Instant scheduledAt, Integer timeoutSeconds, PostgresRole role, boolean onlyIfPendingRestart,
       String postmasterStartTime) {}
 
-  /** {@code POST /reinitialize}: {@code force} cancels a running long action; {@code fromLeader} clones only from the leader. */
+  /**
+   * {@code POST /reinitialize}: {@code force} cancels a running long action; {@code fromLeader} clones only from
+   * the leader.
+   */
   public record ReinitializeRequest(boolean force, boolean fromLeader) {}
 }
