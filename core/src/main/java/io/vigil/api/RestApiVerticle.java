@@ -272,7 +272,8 @@ public final class RestApiVerticle extends AbstractVerticle {
         .setAcceptBacklog(Math.max(settings.requestQueueSize(), MIN_ACCEPT_BACKLOG))
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false);
     if (!settings.tls()) {
       return o;
     }
