@@ -22,9 +22,11 @@ public final class Addresses {
   public static final String HA_CYCLE = "vigil.ha.cycle";
 
   /**
-   * A request that only the HA loop may carry out (restart, reinitialize, reload, failsafe heartbeat).
-   * Kind: request/reply. Sender: RestApiVerticle. Listener: HaLoopVerticle. Body: a record of
-   * {@code io.vigil.ha.HaRequest}; reply: {@code io.vigil.ha.HaReply} (HTTP-like code and text).
+   * A request that only the HA loop may carry out (restart, scheduled restart and its cancellation, reload,
+   * reinitialize, failsafe heartbeat). Kind: request/reply. Sender: RestApiVerticle. Listener: HaLoopVerticle.
+   * Body: one of the records of {@link HaRequest} (codecs: {@link HaRequest#registerCodecs}); reply:
+   * {@link HaReply} (HTTP status code, Patroni's text, extra headers), which the API forwards unchanged. No
+   * listener or no reply in time: the API answers 503 with the request's failure text.
    */
   public static final String HA_REQUEST = "vigil.ha.request";
 
