@@ -17,6 +17,15 @@ final class CtlFixtures {
 
   private CtlFixtures() {}
 
+  /** A port nobody listens on right now: api_urls of members whose agent is down. */
+  static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static Map<String, Object> map(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
@@ -68,13 +77,16 @@ final class CtlFixtures {
         sampleHistory(), null);
   }
 
-  /** anchor without pause and sync, as the 3.0.2 samples: leader pg3, replicas pg1 and pg2 streaming. */
+  /**
+   * anchor without pause and sync, as the 3.0.2 samples: leader pg3, replicas pg1 and pg2 streaming; no agent
+   * answers on the api_urls.
+   */
   static Cluster anchor() {
-    Member pg1 = member("pg1", 5432, 8008, "replication_state", "streaming", "receive_lsn", OPTIME,
+    Member pg1 = member("pg1", 5432, closedPort(), "replication_state", "streaming", "receive_lsn", OPTIME,
         "replay_lsn", OPTIME);
-    Member pg2 = member("pg2", 5433, 8009, "replication_state", "streaming", "receive_lsn", OPTIME,
+    Member pg2 = member("pg2", 5433, closedPort(), "replication_state", "streaming", "receive_lsn", OPTIME,
         "replay_lsn", OPTIME);
-    Member pg3 = member("pg3", 5434, 8010, "role", "primary");
+    Member pg3 = member("pg3", 5434, closedPort(), "role", "primary");
     return new Cluster("7710484112634925804", new ClusterConfig(11, sampleConfig()), new Leader(5, "lease", pg3),
         new Status(OPTIME, null, null), List.of(pg1, pg2, pg3), null, null, sampleHistory(), null);
   }
