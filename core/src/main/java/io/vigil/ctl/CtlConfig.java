@@ -4,7 +4,6 @@ import io.vigil.config.Credentials;
 import io.vigil.config.DcsSettings;
 import io.vigil.config.Secret;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -93,22 +92,38 @@ public record CtlConfig(
    * @return the DCS section as it would be written in YAML, plus {@code namespace} when a path was given
    */
   public static Map<String, Object> parseDcsUrl(String dcsUrl) {
+    // urlparse semantics by hand: java.net.URI rejects "etcd://:2399" and "" that patronictl accepts
     String url = dcsUrl.contains("//") ? dcsUrl : "//" + dcsUrl;
-    URI uri;
+    int sep = url.indexOf("//");
+    String scheme = url.substring(0, sep).replaceAll(":$", "").toLowerCase(Locale.ROOT);
+    String rest = url.substring(sep + 2);
+    int slash = rest.indexOf('/');
+    String netloc = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash);
+    String hostPart = netloc;
+    String portPart = null;
+    if (netloc.startsWith("[")) {
+      int close = netloc.indexOf(']');
+      hostPart = close < 0 ? netloc : netloc.substring(1, close);
+      portPart = close >= 0 && close + 1 < netloc.length() && netloc.charAt(close + 1) == ':'
+          ? netloc.substring(close + 2) : null;
+    } else if (netloc.contains(":")) {
+      hostPart = netloc.substring(0, netloc.lastIndexOf(':'));
+      portPart = netloc.substring(netloc.lastIndexOf(':') + 1);
+    }
+    Integer port;
     try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
+      port = portPart == null || portPart.isEmpty() ? null : Integer.valueOf(portPart);
+    } catch (NumberFormatException e) {
       throw new CtlException("Invalid dcs url: " + dcsUrl);
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    Integer port = uri.getPort() > 0 ? uri.getPort() : null;
     if (scheme.isEmpty()) {
       scheme = DEFAULT_PORTS.entrySet().stream().filter(e -> e.getValue().equals(port)).map(Map.Entry::getKey)
           .findFirst().orElse("etcd");
     } else if (!DEFAULT_PORTS.containsKey(scheme)) {
       throw new CtlException("Unknown dcs scheme: " + scheme);
     }
-    String host = uri.getHost() == null ? "localhost" : uri.getHost();
+    String host = hostPart.isEmpty() ? "localhost" : hostPart;
     String hostPort = host + ":" + (port == null ? DEFAULT_PORTS.get(scheme) : port);
     Map<String, Object> section = new LinkedHashMap<>();
     switch (scheme) {
@@ -121,8 +136,7 @@ public record CtlConfig(
     }
     Map<String, Object> ret = new LinkedHashMap<>();
     ret.put(scheme, section);
-    String path = uri.getPath();
-    if (path != null && !path.strip().isEmpty() && !path.strip().equals("/")) {
+    if (!path.strip().isEmpty() && !path.strip().equals("/")) {
       ret.put("namespace", path.strip());
     }
     return ret;
