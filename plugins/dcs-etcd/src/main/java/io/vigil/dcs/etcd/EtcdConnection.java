@@ -1,0 +1,302 @@
+package io.vigil.dcs.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vigil.dcs.DcsUnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jetcd client behind one {@link EtcdDcs}, and the one funnel every RPC goes through: results come back on
+ * the Dcs's Vert.x context, every operation has a deadline of {@code retry_timeout}, and every failure becomes a
+ * {@link DcsUnavailableException} naming the operation, the key and the endpoints (never a password).
+ *
+ * <p>gRPC backs off exponentially (up to minutes) between reconnect attempts, which would keep an agent cut off
+ * long after etcd is back. So when calls keep failing with connection errors the client is replaced by a fresh
+ * one, at most once a second; leases live on the server, so nothing is lost by it.
+ */
+final class EtcdConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdConnection.class);
+  private static final long RECONNECT_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final long RETRY_PAUSE_MS = 200;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final EtcdOptions options;
+  private volatile int retryTimeoutSeconds;
+  private volatile Future<Client> client;
+  private volatile long clientCreatedNanos;
+  private volatile long lastSuccessNanos;
+  private volatile boolean closed;
+
+  EtcdConnection(Vertx vertx, Context context, EtcdOptions options, int retryTimeoutSeconds) {
+    this.vertx = vertx;
+    this.context = context;
+    this.options = options;
+    this.retryTimeoutSeconds = retryTimeoutSeconds;
+    this.client = buildLater();
+    this.clientCreatedNanos = System.nanoTime();
+    this.lastSuccessNanos = clientCreatedNanos;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** The current client, once built. */
+  Future<Client> client() {
+    return client;
+  }
+
+  void retryTimeout(int seconds) {
+    this.retryTimeoutSeconds = seconds;
+  }
+
+  int retryTimeoutSeconds() {
+    return retryTimeoutSeconds;
+  }
+
+  String endpoints() {
+    return options.endpointList();
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  /** One RPC on the current client; its result comes back on the Dcs's context. */
+  <T> Future<T> rpc(Function<Client, CompletableFuture<T>> call) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("client closed"));
+    }
+    return client.compose(c -> {
+      CompletableFuture<T> cf;
+      try {
+        cf = call.apply(c);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      return Future.fromCompletionStage(cf, context);
+    }).andThen(ar -> {
+      if (ar.succeeded()) {
+        lastSuccessNanos = System.nanoTime();
+      } else {
+        noteFailure(ar.cause());
+      }
+    });
+  }
+
+  /**
+   * Runs {@code body} on the context with a deadline of retry_timeout. Idempotent bodies (reads, lease
+   * keepalives) are tried again on connection errors until the deadline; writes are tried once, because a CAS
+   * must never be replayed blindly.
+   */
+  <T> Future<T> operation(String what, String key, boolean idempotent, Supplier<Future<T>> body) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      if (closed) {
+        promise.fail(unavailable(what, key, new IllegalStateException("client closed")));
+        return;
+      }
+      long deadlineMs = retryTimeoutSeconds * 1000L;
+      long deadlineNanos = System.nanoTime() + Duration.ofMillis(deadlineMs).toNanos();
+      long timer = vertx.setTimer(deadlineMs, id -> promise.tryFail(unavailable(what, key,
+          new java.util.concurrent.TimeoutException("no answer within " + retryTimeoutSeconds + " s (retry_timeout)"))));
+      attempt(body, idempotent, deadlineNanos, what, key).onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        if (ar.succeeded()) {
+          promise.tryComplete(ar.result());
+        } else {
+          promise.tryFail(ar.cause() instanceof DcsUnavailableException ? ar.cause() : unavailable(what, key, ar.cause()));
+        }
+      });
+    });
+    return promise.future();
+  }
+
+  private <T> Future<T> attempt(Supplier<Future<T>> body, boolean idempotent, long deadlineNanos, String what, String key) {
+    Future<T> f;
+    try {
+      f = body.get();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    if (!idempotent) {
+      return f;
+    }
+    return f.recover(t -> {
+      if (closed || !isConnectionError(t) || System.nanoTime() + Duration.ofMillis(RETRY_PAUSE_MS).toNanos() > deadlineNanos) {
+        return Future.failedFuture(t);
+      }
+      Promise<T> next = Promise.promise();
+      vertx.setTimer(RETRY_PAUSE_MS, id -> attempt(body, true, deadlineNanos, what, key).onComplete(next));
+      return next.future();
+    });
+  }
+
+  DcsUnavailableException unavailable(String what, String key, Throwable cause) {
+    Throwable t = unwrap(cause);
+    return new DcsUnavailableException(
+        "could not " + what + " " + key + " in etcd at " + options.endpointList() + ": " + reason(t), t);
+  }
+
+  private static String reason(Throwable t) {
+    if (t instanceof EtcdException e) {
+      String m = e.getMessage();
+      return e.getErrorCode() + (m == null || m.isEmpty() ? "" : ": " + m);
+    }
+    if (t instanceof StatusRuntimeException e) {
+      return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** The server could not be reached (as opposed to a request it refused). */
+  static boolean isConnectionError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof EtcdException e
+          && (e.getErrorCode() == ErrorCode.UNAVAILABLE || e.getErrorCode() == ErrorCode.DEADLINE_EXCEEDED)) {
+        return true;
+      }
+      if (c instanceof StatusRuntimeException e
+          && (e.getStatus().getCode() == Status.Code.UNAVAILABLE || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+        return true;
+      }
+      if (c instanceof IOException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** etcd's answer to a put or keepalive with a lease that expired or was revoked. */
+  static boolean isLeaseNotFound(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains("requested lease not found")) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private void noteFailure(Throwable t) {
+    long now = System.nanoTime();
+    if (closed || !isConnectionError(t) || now - clientCreatedNanos < RECONNECT_AFTER_NANOS
+        || now - lastSuccessNanos < RECONNECT_AFTER_NANOS) {
+      return;
+    }
+    Future<Client> old = client;
+    Future<Client> fresh = buildLater();
+    client = fresh;
+    clientCreatedNanos = now;
+    LOG.info("etcd at {} unreachable for {} ms; reconnecting with a fresh client", options.endpointList(),
+        (now - lastSuccessNanos) / 1_000_000);
+    // the old client goes only once the new one is there, so no call is left without a client
+    fresh.onComplete(ar -> closeLater(old));
+  }
+
+  Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    return closeLater(client);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private Future<Void> closeLater(Future<Client> old) {
+    // jetcd's close shuts down its own Vert.x instance and executor, which may wait: off the event loop
+    return old.compose(c -> vertx.executeBlocking(() -> {
+      c.close();
+      return null;
+    }, false), e -> Future.succeededFuture());
+  }
+
+  /**
+   * Builds a client off Vert.x threads: jetcd runs gRPC on a Vert.x instance of its own, which it closes with the
+   * client, so it gets a small dedicated one, and creating a Vert.x instance on an event loop is both slow and
+   * warned about.
+   */
+  private Future<Client> buildLater() {
+    return Future.fromCompletionStage(CompletableFuture.supplyAsync(this::build), context);
+  }
+
+  private Client build() {
+    ClientBuilder b = Client.builder()
+        .vertx(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+            .setInternalBlockingPoolSize(2)))
+        .endpoints(options.endpoints().toArray(URI[]::new))
+        // fail at once while disconnected instead of queueing: our own deadline and retry decide
+        .waitForReady(false)
+        // only our own retry (idempotent calls, within retry_timeout) so that the deadline stays ours
+        .retryMaxAttempts(0)
+        .retryDelay(100)
+        .retryMaxDelay(500)
+        .retryMaxDuration(Duration.ofSeconds(Math.max(1, retryTimeoutSeconds)))
+        .connectTimeout(Duration.ofMillis(Math.max(500, Math.min(2000, retryTimeoutSeconds * 500L))))
+        // etcd refuses pings more often than every 5 s (too_many_pings)
+        .keepaliveTime(Duration.ofSeconds(10))
+        .keepaliveTimeout(Duration.ofSeconds(Math.max(2, retryTimeoutSeconds)));
+    if (options.username() != null) {
+      b.user(bytes(options.username())).password(bytes(options.password().reveal()));
+    }
+    if (options.tls() || options.cacert() != null || options.cert() != null) {
+      try {
+        b.sslContext(ssl -> {
+          if (options.cacert() != null) {
+            ssl.trustManager(options.cacert().toFile());
+          }
+          if (options.cert() != null) {
+            // without key, the private key is expected in the cert file (as Patroni allows)
+            ssl.keyManager(options.cert().toFile(), (options.key() == null ? options.cert() : options.key()).toFile());
+          }
+        });
+      } catch (SSLException e) {
+        throw new IllegalArgumentException("etcd3: cannot set up TLS from cacert/cert/key: " + e.getMessage(), e);
+      }
+    }
+    return b.build();
+  }
+}

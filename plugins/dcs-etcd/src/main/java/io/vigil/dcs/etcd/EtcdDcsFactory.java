@@ -1,0 +1,26 @@
+package io.vigil.dcs.etcd;
+
+import io.vertx.core.Vertx;
+import io.vigil.config.DcsSettings;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsContext;
+import io.vigil.dcs.DcsFactory;
+import java.util.List;
+
+/** The {@code etcd3:} DCS plugin: Patroni's etcd v3 backend (SPEC §1.4) over jetcd. */
+public final class EtcdDcsFactory implements DcsFactory {
+  @Override
+  public String name() {
+    return "etcd3";
+  }
+
+  @Override
+  public List<String> validate(DcsSettings settings) {
+    return EtcdOptions.validate(settings);
+  }
+
+  @Override
+  public Dcs create(Vertx vertx, DcsContext context) {
+    return new EtcdDcs(vertx, context, EtcdOptions.parse(context.settings()));
+  }
+}
