@@ -32,6 +32,20 @@ record CtlRun(int code, String out, String err) {
     return new CtlRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** A run with the DCS plugins on the class path, as the real command does. */
+  static CtlRun real(String stdin, Map<String, String> extraEnv, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", "/nonexistent-vigilctl-home");
+    env.putAll(extraEnv);
+    InputStream in = stdin == null ? InputStream.nullInputStream()
+        : new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    int code = VigilCtl.execute(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    return new CtlRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
   static CtlRun run(InMemoryDcs dcs, String stdin, String... args) {
     return run(dcs, stdin, Map.of(), args);
   }
