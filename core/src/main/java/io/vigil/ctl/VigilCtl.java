@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
  * <p>Prompts follow the rule described in {@link Prompter}: answers are read line by line from stdin, and
  * without a terminal a prompt fails at once when stdin is at its end (never hangs); {@code --force} skips them.
  */
-@Command(name = "vigilctl", mixinStandardHelpOptions = true, versionProvider = VigilCtl.Version.class,
+@Command(name = "vigilctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = VigilCtl.Version.class,
     description = "Command-line interface for interacting with Vigil (and Patroni) clusters.",
     subcommands = {ListCommand.class, TopologyCommand.class, SwitchoverCommand.class, FailoverCommand.class,
         RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
@@ -94,8 +95,21 @@ public final class VigilCtl implements Callable<Integer> {
 
   public static void main(String[] args) {
     configureLogging(System.getenv());
-    int code = execute(args, System.in, System.out, System.err, System.getenv(), System.console() != null, null);
+    int code = execute(args, System.in, System.out, System.err, System.getenv(), stdinIsTerminal(), null);
     System.exit(code);
+  }
+
+  /**
+   * Whether stdin is a terminal, whatever stdout is ({@code vigilctl switchover | tee log} still waits for the
+   * operator). Linux tells through /proc; elsewhere the console check (stdin and stdout) is the best guess.
+   */
+  static boolean stdinIsTerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   /**
@@ -138,22 +152,42 @@ public final class VigilCtl implements Callable<Integer> {
     }
   }
 
-  /** patronictl's log level: LOGLEVEL, PATRONI_LOGLEVEL or PATRONI_LOG_LEVEL, WARNING by default. */
+  /**
+   * patronictl's logging: level from LOGLEVEL, PATRONI_LOGLEVEL or PATRONI_LOG_LEVEL, WARNING by default, lines
+   * as {@code 2026-11-21 06:00:00,123 - WARNING - message}. Without an explicit level the DCS client libraries
+   * are kept to errors: their retry warnings would bury the one-line reason vigilctl prints when the DCS is down.
+   */
   private static void configureLogging(Map<String, String> env) {
-    String level = "WARNING";
+    String level = null;
     for (String name : new String[] {"LOGLEVEL", "PATRONI_LOGLEVEL", "PATRONI_LOG_LEVEL"}) {
       level = env.getOrDefault(name, level);
     }
-    Level jul = switch (level.toUpperCase(java.util.Locale.ROOT)) {
+    Level jul = level == null ? Level.WARNING : switch (level.toUpperCase(java.util.Locale.ROOT)) {
       case "DEBUG" -> Level.FINE;
       case "INFO" -> Level.INFO;
       case "ERROR", "CRITICAL" -> Level.SEVERE;
       default -> Level.WARNING;
     };
     Logger root = Logger.getLogger("");
-    root.setLevel(jul);
+    root.setLevel(level == null ? Level.SEVERE : jul);
+    Logger.getLogger("io.vigil").setLevel(jul);
     for (var h : root.getHandlers()) {
       h.setLevel(jul);
+      h.setFormatter(new PatroniCtlFormatter());
+    }
+  }
+
+  /** {@code %(asctime)s - %(levelname)s - %(message)s}. */
+  private static final class PatroniCtlFormatter extends java.util.logging.Formatter {
+    private static final java.time.format.DateTimeFormatter TS =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+    @Override
+    public String format(java.util.logging.LogRecord r) {
+      String level = r.getLevel() == Level.SEVERE ? "ERROR" : r.getLevel() == Level.WARNING ? "WARNING"
+          : r.getLevel() == Level.INFO ? "INFO" : "DEBUG";
+      String ts = TS.format(java.time.LocalDateTime.ofInstant(r.getInstant(), java.time.ZoneId.systemDefault()));
+      return ts + " - " + level + " - " + formatMessage(r) + System.lineSeparator();
     }
   }
 
