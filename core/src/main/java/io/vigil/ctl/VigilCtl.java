@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.ctl.command.DemoteClusterCommand;
 import io.vigil.ctl.command.DsnCommand;
 import io.vigil.ctl.command.EditConfigCommand;
 import io.vigil.ctl.command.FailoverCommand;
@@ -7,6 +8,7 @@ import io.vigil.ctl.command.FlushCommand;
 import io.vigil.ctl.command.HistoryCommand;
 import io.vigil.ctl.command.ListCommand;
 import io.vigil.ctl.command.PauseCommand;
+import io.vigil.ctl.command.PromoteClusterCommand;
 import io.vigil.ctl.command.QueryCommand;
 import io.vigil.ctl.command.ReinitCommand;
 import io.vigil.ctl.command.ReloadCommand;
@@ -48,7 +50,8 @@ import picocli.CommandLine.Option;
     subcommands = {ListCommand.class, TopologyCommand.class, SwitchoverCommand.class, FailoverCommand.class,
         RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
         EditConfigCommand.class, ShowConfigCommand.class, HistoryCommand.class, QueryCommand.class,
-        RemoveCommand.class, DsnCommand.class, FlushCommand.class, VersionCommand.class})
+        RemoveCommand.class, DsnCommand.class, FlushCommand.class, VersionCommand.class, DemoteClusterCommand.class,
+        PromoteClusterCommand.class})
 public final class VigilCtl implements Callable<Integer> {
 
   @Option(names = {"-c", "--config-file"}, paramLabel = "FILE",

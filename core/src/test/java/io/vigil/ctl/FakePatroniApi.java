@@ -21,13 +21,17 @@ final class FakePatroniApi implements AutoCloseable {
   private final Map<String, int[]> statuses = new HashMap<>();
   private final Map<String, String> bodies = new HashMap<>();
   final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  /** Runs on each request before it is answered: what the agent would do to the cluster meanwhile. */
+  volatile java.util.function.Consumer<Request> onRequest = r -> { };
 
   FakePatroniApi(String... members) throws Exception {
     for (String member : members) {
       HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(buf -> {
         String key = member + " " + req.method().name() + " " + req.path();
-        requests.add(new Request(member, req.method().name(), req.path(), buf.toString(),
-            req.getHeader("Authorization")));
+        Request recorded = new Request(member, req.method().name(), req.path(), buf.toString(),
+            req.getHeader("Authorization"));
+        requests.add(recorded);
+        onRequest.accept(recorded);
         String anyKey = "* " + req.method().name() + " " + req.path();
         int[] status = statuses.getOrDefault(key, statuses.getOrDefault(anyKey, new int[] {404}));
         String text = bodies.getOrDefault(key, bodies.getOrDefault(anyKey, "not found"));

@@ -265,4 +265,27 @@ class RestCommandsTest {
     assertTrue(r.out().endsWith("\n\npg1: Patroni 4.0.4 PostgreSQL 15.18\npg3: Patroni 4.0.4 PostgreSQL 15.18\n"),
         r.out());
   }
+
+  @Test
+  void demoteClusterPatchesStandbyClusterAndWaitsForTheStandbyLeader() {
+    api.answer("pg3", "PATCH", "/config", 200, "{}");
+    api.onRequest = req -> {
+      Cluster c = dcs.cluster;
+      Member pg3 = c.member("pg3").orElseThrow();
+      Map<String, Object> data = new java.util.LinkedHashMap<>(pg3.data());
+      data.put("role", "standby_leader");
+      Member demoted = new Member("pg3", 2, null, data);
+      dcs.cluster = new Cluster(c.initialize(), c.config(), new Leader(6, "lease", demoted), c.status(),
+          List.of(c.members().get(0), c.members().get(1), demoted), null, null, null, null);
+    };
+    CtlRun r = ctl("demote-cluster", "--host", "10.0.0.9", "--port", "5432", "--force");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("{\"standby_cluster\": {\"host\": \"10.0.0.9\", \"port\": 5432}}",
+        api.requests("PATCH", "/config").get(0).body());
+    assertTrue(r.out().matches("(?s)Current cluster topology\n.*\\d\\d:\\d\\d:\\d\\d cluster is successfully demoted\n.*"),
+        r.out());
+    assertEquals("Error: Cluster is already in the required state\n", ctl("demote-cluster", "--host", "h", "--force").err());
+    assertEquals("Error: At least --host, --port or --restore-command should be specified\n",
+        ctl("demote-cluster", "--force").err());
+  }
 }
