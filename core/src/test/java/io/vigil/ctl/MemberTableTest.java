@@ -143,4 +143,55 @@ class MemberTableTest {
     assertEquals("0/4140028", PyText.formatLsn(CtlFixtures.OPTIME));
     assertEquals("1/A", PyText.formatLsn(0x10000000AL));
   }
+
+  private static Cluster withConfig(Map<String, Object> config, io.vigil.cluster.SyncState sync, Member... members) {
+    return new Cluster("1", new ClusterConfig(1, config), new Leader(1, null, members[0]),
+        new Status(CtlFixtures.OPTIME, null, null), List.of(members), null, sync, null, null);
+  }
+
+  private static List<String> roles(String table) {
+    return table.lines().skip(3).filter(l -> l.startsWith("| ")).map(l -> l.split("\\|")[3].strip()).toList();
+  }
+
+  @Test
+  void quorumModeShowsQuorumStandbys() {
+    Member a = CtlFixtures.member("a", 5432, 1, "role", "primary");
+    Member b = CtlFixtures.member("b", 5433, 1, "replication_state", "streaming");
+    Member c = CtlFixtures.member("c", 5434, 1, "replication_state", "streaming");
+    String t = MemberTable.render(withConfig(Map.of("synchronous_mode", "quorum"),
+        new io.vigil.cluster.SyncState(1, "a", List.of("b", "c"), 1), a, b, c), "x", false, "pretty");
+    assertEquals(List.of("Leader", "Quorum Standby", "Quorum Standby"), roles(t));
+  }
+
+  @Test
+  void syncStandbyOnlyInSynchronousMode() {
+    Member a = CtlFixtures.member("a", 5432, 1, "role", "primary");
+    Member b = CtlFixtures.member("b", 5433, 1, "replication_state", "streaming");
+    io.vigil.cluster.SyncState sync = new io.vigil.cluster.SyncState(1, "a", List.of("b"), null);
+    assertEquals(List.of("Leader", "Sync Standby"),
+        roles(MemberTable.render(withConfig(Map.of("synchronous_mode", true), sync, a, b), "x", false, "pretty")));
+    assertEquals(List.of("Leader", "Replica"),
+        roles(MemberTable.render(withConfig(Map.of("synchronous_mode", false), sync, a, b), "x", false, "pretty")));
+  }
+
+  @Test
+  void standbyClusterLeaderIsTheStandbyLeaderWithItsReplicationState() {
+    Member a = CtlFixtures.member("a", 5432, 1, "role", "standby_leader", "replication_state", "streaming");
+    Member b = CtlFixtures.member("b", 5433, 1, "replication_state", "streaming");
+    String t = MemberTable.render(withConfig(Map.of("standby_cluster", Map.of("host", "10.0.0.1")), null, a, b), "x",
+        false, "pretty");
+    assertEquals(List.of("Standby Leader", "Replica"), roles(t));
+    assertTrue(t.contains("| Standby Leader | streaming |"), t);
+  }
+
+  @Test
+  void membersOfOldPatroniWithOnlyXlogLocationShowItAsReceiveOrReplay() {
+    Member a = CtlFixtures.member("a", 5432, 1, "role", "primary");
+    Member streaming = CtlFixtures.member("b", 5433, 1, "replication_state", "streaming",
+        "xlog_location", CtlFixtures.OPTIME - 3 * 1048576);
+    Member archive = CtlFixtures.member("c", 5434, 1, "xlog_location", CtlFixtures.OPTIME);
+    String t = MemberTable.render(withConfig(Map.of(), null, a, streaming, archive), "x", false, "pretty");
+    assertTrue(t.contains("| b      | 127.0.0.1:5433 | Replica | streaming |  4 |   0/3E40028 |   3 |    unknown |     |"), t);
+    assertTrue(t.contains("| c      | 127.0.0.1:5434 | Replica | running   |  4 |     unknown |     |  0/4140028 |   0 |"), t);
+  }
 }
