@@ -48,10 +48,15 @@ public final class PatroniClient {
   public PatroniClient(CtlConfig config, Duration requestTimeout) {
     this.auth = config.authentication();
     this.requestTimeout = requestTimeout;
+    if (config.insecure()) {
+      // read once when the JDK's client classes initialize: set before any of them is touched
+      System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+    }
+    SSLContext ssl = config.insecure() || config.cacert() != null || config.certfile() != null ? sslContext(config) : null;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
         .version(HttpClient.Version.HTTP_1_1);
-    if (config.insecure() || config.cacert() != null || config.certfile() != null) {
-      builder.sslContext(sslContext(config));
+    if (ssl != null) {
+      builder.sslContext(ssl);
     }
     this.http = builder.build();
   }
@@ -97,8 +102,6 @@ public final class PatroniClient {
       TrustManager[] trust = null;
       if (config.insecure()) {
         trust = new TrustManager[] {new TrustAll()};
-        // the JDK client checks host names apart from the trust manager; -k means no checks at all
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
       } else if (config.cacert() != null) {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);

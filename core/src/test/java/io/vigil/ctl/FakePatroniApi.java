@@ -25,8 +25,13 @@ final class FakePatroniApi implements AutoCloseable {
   volatile java.util.function.Consumer<Request> onRequest = r -> { };
 
   FakePatroniApi(String... members) throws Exception {
+    this(new io.vertx.core.http.HttpServerOptions(), members);
+  }
+
+  /** Listeners with these options (TLS tests pass a key store). */
+  FakePatroniApi(io.vertx.core.http.HttpServerOptions options, String... members) throws Exception {
     for (String member : members) {
-      HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(buf -> {
+      HttpServer server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(buf -> {
         String key = member + " " + req.method().name() + " " + req.path();
         Request recorded = new Request(member, req.method().name(), req.path(), buf.toString(),
             req.getHeader("Authorization"));

@@ -339,4 +339,21 @@ class VigilCtlCommandsTest {
         + " -c/--config-file parameter\n", r.err());
     assertFalse(r.out().contains("Cluster"));
   }
+
+  @Test
+  void failoverToAnAsynchronousNodeInSyncModeAsksFirst() {
+    InMemoryDcs dcs = new InMemoryDcs(CtlFixtures.anchorInSyncModePaused());
+    CtlRun r = CtlRun.run(dcs, "n\n", SCOPE, "failover", "--candidate", "pg1");
+    assertEquals(1, r.code());
+    assertTrue(r.out().endsWith("Are you sure you want to failover to the asynchronous node pg1? [y/N]: "), r.out());
+    assertEquals("Error: Aborting failover\n", r.err());
+    assertTrue(dcs.writes.isEmpty());
+  }
+
+  @Test
+  void switchoverCannotBeScheduledWhilePaused() {
+    CtlRun r = CtlRun.run(new InMemoryDcs(CtlFixtures.anchorInSyncModePaused()), null, SCOPE, "switchover",
+        "--candidate", "pg2", "--scheduled", "2030-01-01T10:00+00:00", "--force");
+    assertEquals("Error: Can't schedule switchover in the paused state\n", r.err());
+  }
 }
