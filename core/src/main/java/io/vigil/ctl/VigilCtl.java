@@ -1,0 +1,217 @@
+package io.vigil.ctl;
+
+import io.vigil.ctl.command.DemoteClusterCommand;
+import io.vigil.ctl.command.DsnCommand;
+import io.vigil.ctl.command.EditConfigCommand;
+import io.vigil.ctl.command.FailoverCommand;
+import io.vigil.ctl.command.FlushCommand;
+import io.vigil.ctl.command.HistoryCommand;
+import io.vigil.ctl.command.ListCommand;
+import io.vigil.ctl.command.PauseCommand;
+import io.vigil.ctl.command.PromoteClusterCommand;
+import io.vigil.ctl.command.QueryCommand;
+import io.vigil.ctl.command.ReinitCommand;
+import io.vigil.ctl.command.ReloadCommand;
+import io.vigil.ctl.command.RemoveCommand;
+import io.vigil.ctl.command.RestartCommand;
+import io.vigil.ctl.command.ResumeCommand;
+import io.vigil.ctl.command.ShowConfigCommand;
+import io.vigil.ctl.command.SwitchoverCommand;
+import io.vigil.ctl.command.TopologyCommand;
+import io.vigil.ctl.command.VersionCommand;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigilctl}: patronictl for Vigil (and for Patroni clusters: it reads the same DCS layout and calls the
+ * same REST API). Commands, options, prompts, tables and messages are patronictl 4.x's.
+ *
+ * <p>Exit codes: 0 on success; 1 with one line {@code Error: <reason>} on stderr when the command cannot be done
+ * (DCS unreachable, unknown cluster or member, a refused confirmation, a REST call answered with an error, which
+ * is also printed as patronictl prints it); 2 for a command line that does not parse.
+ *
+ * <p>Prompts follow the rule described in {@link Prompter}: answers are read line by line from stdin, and
+ * without a terminal a prompt fails at once when stdin is at its end (never hangs); {@code --force} skips them.
+ */
+@Command(name = "vigilctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = VigilCtl.Version.class,
+    description = "Command-line interface for interacting with Vigil (and Patroni) clusters.",
+    subcommands = {ListCommand.class, TopologyCommand.class, SwitchoverCommand.class, FailoverCommand.class,
+        RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
+        EditConfigCommand.class, ShowConfigCommand.class, HistoryCommand.class, QueryCommand.class,
+        RemoveCommand.class, DsnCommand.class, FlushCommand.class, VersionCommand.class, DemoteClusterCommand.class,
+        PromoteClusterCommand.class})
+public final class VigilCtl implements Callable<Integer> {
+
+  @Option(names = {"-c", "--config-file"}, paramLabel = "FILE",
+      description = "Configuration file (env PATRONICTL_CONFIG_FILE, default ~/.config/patroni/patronictl.yaml)")
+  String configFile;
+
+  @Option(names = {"-d", "--dcs-url", "--dcs"}, paramLabel = "URL",
+      description = "The DCS connect url, e.g. etcd3://127.0.0.1:2379 (env DCS_URL)")
+  String dcsUrl;
+
+  @Option(names = {"-k", "--insecure"}, description = "Allow connections to SSL sites without certs")
+  boolean insecure;
+
+  private final CtlSession session;
+
+  private VigilCtl(java.io.InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+      boolean interactive, CtlSession.DcsOpener opener) {
+    this.session = new CtlSession(in, out, err, env, interactive, this::loadConfig, opener);
+  }
+
+  /** The invocation's session: streams, config, DCS and REST clients. */
+  public CtlSession session() {
+    return session;
+  }
+
+  private CtlConfig loadConfig() {
+    Map<String, String> env = session.env;
+    String file = configFile != null ? configFile : env.get("PATRONICTL_CONFIG_FILE");
+    Path defaultPath = CtlConfig.defaultPath(env);
+    Path path = file != null && !file.isEmpty() ? Path.of(file) : defaultPath;
+    String url = dcsUrl != null ? dcsUrl : emptyToNull(env.get("DCS_URL"));
+    return CtlConfig.load(path, path.equals(defaultPath), url, insecure, env);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, session.out);
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    configureLogging(System.getenv());
+    int code = execute(args, System.in, System.out, System.err, System.getenv(), stdinIsTerminal(), null);
+    System.exit(code);
+  }
+
+  /**
+   * Whether stdin is a terminal, whatever stdout is ({@code vigilctl switchover | tee log} still waits for the
+   * operator). Linux tells through /proc; elsewhere the console check (stdin and stdout) is the best guess.
+   */
+  static boolean stdinIsTerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
+
+  /**
+   * Runs one vigilctl command line; stdin is treated as not a terminal (see {@link Prompter}).
+   *
+   * @return the exit code
+   */
+  public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    return execute(args, in, out, err, env, false, null);
+  }
+
+  /**
+   * As {@link #execute(String[], InputStream, PrintStream, PrintStream, Map)}, saying whether stdin is a terminal,
+   * and optionally with a DCS opener other than the plugins on the class path (tests).
+   */
+  public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+      boolean interactive, CtlSession.DcsOpener opener) {
+    VigilCtl root = new VigilCtl(in, out, err, env, interactive, opener);
+    CommandLine cmd = new CommandLine(root);
+    cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      out.flush();
+      if (ex instanceof UsageException u) {
+        err.println("Error: " + u.getMessage());
+        return 2;
+      }
+      if (ex instanceof CtlException c) {
+        err.println(c.getMessage().equals("Aborted!") ? "Aborted!" : "Error: " + c.getMessage());
+        return 1;
+      }
+      err.println("Error: " + ex.getClass().getSimpleName() + ": " + CtlSession.oneLine(ex.getMessage()));
+      return 1;
+    });
+    try {
+      return cmd.execute(args);
+    } finally {
+      out.flush();
+      root.session.close();
+    }
+  }
+
+  /**
+   * patronictl's logging: level from LOGLEVEL, PATRONI_LOGLEVEL or PATRONI_LOG_LEVEL, WARNING by default, lines
+   * as {@code 2026-11-21 06:00:00,123 - WARNING - message}. Without an explicit level the DCS client libraries
+   * are kept to errors: their retry warnings would bury the one-line reason vigilctl prints when the DCS is down.
+   */
+  private static void configureLogging(Map<String, String> env) {
+    String level = null;
+    for (String name : new String[] {"LOGLEVEL", "PATRONI_LOGLEVEL", "PATRONI_LOG_LEVEL"}) {
+      level = env.getOrDefault(name, level);
+    }
+    Level jul = level == null ? Level.WARNING : switch (level.toUpperCase(java.util.Locale.ROOT)) {
+      case "DEBUG" -> Level.FINE;
+      case "INFO" -> Level.INFO;
+      case "ERROR", "CRITICAL" -> Level.SEVERE;
+      default -> Level.WARNING;
+    };
+    Logger root = Logger.getLogger("");
+    root.setLevel(level == null ? Level.SEVERE : jul);
+    Logger.getLogger("io.vigil").setLevel(jul);
+    for (var h : root.getHandlers()) {
+      h.setLevel(jul);
+      h.setFormatter(new PatroniCtlFormatter());
+    }
+  }
+
+  /** {@code %(asctime)s - %(levelname)s - %(message)s}. */
+  private static final class PatroniCtlFormatter extends java.util.logging.Formatter {
+    private static final java.time.format.DateTimeFormatter TS =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+    @Override
+    public String format(java.util.logging.LogRecord r) {
+      String level = r.getLevel() == Level.SEVERE ? "ERROR" : r.getLevel() == Level.WARNING ? "WARNING"
+          : r.getLevel() == Level.INFO ? "INFO" : "DEBUG";
+      String ts = TS.format(java.time.LocalDateTime.ofInstant(r.getInstant(), java.time.ZoneId.systemDefault()));
+      return ts + " - " + level + " - " + formatMessage(r) + System.lineSeparator();
+    }
+  }
+
+  /** {@code --version}: the Vigil version and the patronictl version it follows. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vigilctl version " + vigilVersion()};
+    }
+  }
+
+  /** The Vigil version from the build. */
+  public static String vigilVersion() {
+    Properties p = new Properties();
+    try (InputStream is = VigilCtl.class.getResourceAsStream("/io/vigil/version.properties")) {
+      if (is != null) {
+        p.load(is);
+      }
+    } catch (java.io.IOException e) {
+      // the version line is informational
+    }
+    return p.getProperty("vigil.version", "unknown");
+  }
+}

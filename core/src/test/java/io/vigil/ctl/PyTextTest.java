@@ -1,0 +1,59 @@
+package io.vigil.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PyTextTest {
+
+  @Test
+  void jsonLooksLikePythonJsonDumps() {
+    Map<String, Object> m = CtlFixtures.map("a", "h\u00e9\"x\n", "b", null, "c", true, "d", 1.5, "e", List.of(1, 2));
+    assertEquals("[{\"a\": \"h\\u00e9\\\"x\\n\", \"b\": null, \"c\": true, \"d\": 1.5, \"e\": [1, 2]}]",
+        PyText.json(List.of(m)));
+  }
+
+  @Test
+  void flowYamlForTagsInTsv() {
+    assertEquals("{nofailover: true, replicatefrom: pg3}",
+        PyText.yaml(CtlFixtures.map("replicatefrom", "pg3", "nofailover", true), true).strip());
+  }
+
+  @Test
+  void strAndReprAsPython() {
+    assertEquals("True", PyText.str(true));
+    assertEquals("None", PyText.str(null));
+    assertEquals("['pg1', 'pg2']", PyText.repr(List.of("pg1", "pg2")));
+    assertEquals("2.0", PyText.str(2.0));
+  }
+
+  @Test
+  void timestampsCutAsPatronictlDoes() {
+    LocalDateTime t = LocalDateTime.of(2026, 11, 21, 5, 6, 7, 123456000);
+    assertEquals("2026-11-21 05:06:07", PyText.timestamp(0, t));
+    assertEquals("2026-11-21 05:06:07.12345", PyText.timestamp(6, t));
+  }
+
+  @Test
+  void isoformatAsPythonDatetime() {
+    assertEquals("2026-11-21T07:00:00+00:00", PyText.isoformat(OffsetDateTime.parse("2026-11-21T07:00Z")));
+    assertEquals("2026-11-21T07:00:00.500000-03:00", PyText.isoformat(OffsetDateTime.parse("2026-11-21T07:00:00.5-03:00")));
+  }
+
+  @Test
+  void scheduledTimesInIsoOrLocal() {
+    ZoneId utc = ZoneId.of("UTC");
+    assertEquals(null, ScheduledTime.parse("now", utc));
+    assertEquals(OffsetDateTime.parse("2023-05-29T04:32:31Z"), ScheduledTime.parse("2023-05-29T04:32:31", utc));
+    assertEquals(OffsetDateTime.parse("2023-05-29T04:32:31-03:00"), ScheduledTime.parse("2023-05-29T04:32:31-3", utc));
+    assertEquals(OffsetDateTime.parse("2023-05-29T04:32:00+02:00"), ScheduledTime.parse("2023-05-29 04:32+0200", utc));
+    assertEquals("Unable to parse scheduled timestamp (tomorrow). It should be in an unambiguous format (e.g. ISO 8601)",
+        org.junit.jupiter.api.Assertions.assertThrows(CtlException.class,
+            () -> ScheduledTime.parse("tomorrow", utc)).getMessage());
+  }
+}
