@@ -1107,7 +1107,7 @@ public final class PostgresController {
    * Moves the data directory aside as {@code <data_dir>_<YYYY-MM-DD-HH-MM-SS>} after a failed bootstrap, as
    * Patroni does: the files stay for inspection and the node can try again.
    */
-  Path moveDataDirectoryAside() throws IOException {
+  public Path moveDataDirectoryAside() throws IOException {
     if (!Files.exists(dataDir)) {
       return null;
     }

@@ -1,0 +1,550 @@
+package io.vigil.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.cluster.Cluster;
+import io.vigil.cluster.Failover;
+import io.vigil.cluster.Failsafe;
+import io.vigil.cluster.Member;
+import io.vigil.cluster.Status;
+import io.vigil.cluster.SyncState;
+import io.vigil.cluster.TimelineHistory;
+import io.vigil.config.GlobalConfig;
+import io.vigil.config.Settings;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsUnavailableException;
+import io.vigil.ha.Action;
+import io.vigil.ha.Decision;
+import io.vigil.ha.LeaderKeyWrite;
+import io.vigil.ha.LongAction;
+import io.vigil.postgres.PostgresController;
+import io.vigil.postgres.PostgresRole;
+import io.vigil.postgres.PostgresState;
+import io.vigil.postgres.RecoveryConfig;
+import io.vigil.postgres.ReplicationSource;
+import io.vigil.postgres.StopMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only place where the engine's {@link Action}s become I/O. Runs a decision's actions in order and stops at the
+ * first failure, because each action is the precondition of the next (no promotion unless the leader key was
+ * taken); a trailing {@link Action.TouchMember} still runs, as Patroni touches its member key in a
+ * {@code finally}. Long actions go to the {@link AsyncExecutor}; handing over is their success, and their outcome
+ * reaches the engine next cycle as {@code LocalState.lastCompleted}.
+ */
+final class ActionRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final Dcs dcs;
+  private final PostgresController pg;
+  private final AsyncExecutor async;
+  private final LoopState state;
+  private final Runnable wake;
+  private final IntConsumer exit;
+
+  /** The cycle being acted on: set by {@link #run}. */
+  private Cluster cluster;
+  private GlobalConfig global;
+  private PostgresState observed;
+
+  ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
+      LoopState state, Runnable wake, IntConsumer exit) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.dcs = dcs;
+    this.pg = pg;
+    this.async = async;
+    this.state = state;
+    this.wake = wake;
+    this.exit = exit;
+  }
+
+  /** Runs the decision's actions; completes (never fails) when done or stopped at the first failure. */
+  Future<Void> run(Decision decision, Cluster cluster, GlobalConfig global, PostgresState observed) {
+    this.cluster = cluster;
+    this.global = global;
+    this.observed = observed;
+    List<Action> actions = decision.actions();
+    return runFrom(actions, 0);
+  }
+
+  private Future<Void> runFrom(List<Action> actions, int index) {
+    if (index >= actions.size()) {
+      return Future.succeededFuture();
+    }
+    Action action = actions.get(index);
+    return execute(action).transform(ar -> {
+      boolean goOn = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+      if (goOn) {
+        return runFrom(actions, index + 1);
+      }
+      if (ar.failed()) {
+        LOG.warn("{} failed: {}", describe(action), ar.cause().getMessage());
+      }
+      Action last = actions.get(actions.size() - 1);
+      if (last instanceof Action.TouchMember && index < actions.size() - 1) {
+        return execute(last).<Void>mapEmpty().otherwiseEmpty();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static String describe(Action action) {
+    return action.getClass().getSimpleName();
+  }
+
+  /** True: go on with the next action; false: stop here (a value, not an error, e.g. a lost race). */
+  private Future<Boolean> execute(Action action) {
+    try {
+      return switch (action) {
+        case Action.AcquireLeaderKey a -> acquireLeaderKey();
+        case Action.RenewLeaderKey a -> renewLeaderKey();
+        case Action.ReleaseLeaderKey a -> releaseLeaderKey();
+        case Action.TakeLeaderKey a -> dcs.takeLeaderKey().map(v -> {
+          state.leaderKey = LeaderKeyWrite.HELD;
+          return true;
+        });
+        case Action.InitializeCluster a -> dcs.initialize(a.systemId(), a.createOnly());
+        case Action.CancelInitialization a -> dcs.cancelInitialization().map(true);
+        case Action.WriteDynamicConfig a -> dcs.writeConfig(a.config(), null);
+        case Action.Bootstrap a -> startLongAction("bootstrap", LongAction.Kind.BOOTSTRAP, pg::bootstrap);
+        case Action.PostBootstrap a -> startLongAction("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP,
+            this::verifyBootstrappedPrimary);
+        case Action.Clone a -> clone(a);
+        case Action.StartPostgres a -> startPostgres(a);
+        case Action.StopPostgres a -> stopPostgres(a);
+        case Action.MoveDataDirectoryAside a -> vertx.executeBlocking(() -> {
+          pg.moveDataDirectoryAside();
+          return true;
+        });
+        case Action.Restart a -> restart();
+        case Action.DropRestartRequest a -> dropRestartRequest();
+        case Action.Promote a -> promote();
+        case Action.Demote a -> demote(a);
+        case Action.Follow a -> follow(a);
+        case Action.Rewind a -> rewind(a);
+        case Action.Reinitialize a -> reinitialize(a);
+        case Action.CrashRecovery a -> startLongAction("doing crash recovery in a single user mode",
+            LongAction.Kind.CRASH_RECOVERY, () -> pg.crashRecovery().mapEmpty());
+        case Action.CancelLongAction a -> {
+          async.cancel();
+          yield Future.succeededFuture(true);
+        }
+        case Action.ClearFailoverKey a -> dcs.writeFailover(null, a.version()).map(true);
+        case Action.WriteFailoverCandidate a ->
+            dcs.writeFailover(new Failover(0, null, a.candidate(), null), a.version()).map(true);
+        case Action.WriteSyncState a ->
+            dcs.writeSyncState(new SyncState(0, a.leader(), a.syncStandbys(), a.quorum()), a.expectedVersion());
+        case Action.DeleteSyncState a -> dcs.deleteSyncState(a.expectedVersion()).map(true);
+        case Action.ApplySynchronousStandbyNames a -> pg.setSynchronousStandbyNames(a.value()).map(v -> {
+          state.synchronousStandbyNames = a.value() == null ? "" : a.value();
+          return true;
+        });
+        case Action.WriteHistory a -> writeHistory(a.maxTimelinesHistory());
+        case Action.TouchMember a -> touchMember();
+        case Action.UpdateFailsafe a -> updateFailsafe(a.active());
+        // This build has no watchdog device driver: start-up refuses `watchdog.mode: required`, and in the
+        // default automatic mode Patroni runs on without a device, which is what these do.
+        case Action.PetWatchdog a -> Future.succeededFuture(true);
+        case Action.ActivateWatchdog a -> Future.succeededFuture(true);
+        case Action.DisableWatchdog a -> Future.succeededFuture(true);
+        case Action.Exit a -> {
+          if (a.code() != 0) {
+            LOG.error("{}", a.reason());
+          } else {
+            LOG.info("{}", a.reason());
+          }
+          exit.accept(a.code());
+          yield Future.succeededFuture(false);
+        }
+      };
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  // --- leader key ---
+
+  private Future<Boolean> acquireLeaderKey() {
+    return dcs.acquireLeaderKey().map(won -> {
+      state.leaderKey = won ? LeaderKeyWrite.HELD : LeaderKeyWrite.NONE;
+      if (!won) {
+        state.memory = state.memory.afterLostRace();
+      }
+      return won;
+    });
+  }
+
+  private Future<Boolean> renewLeaderKey() {
+    return dcs.renewLeaderKey().transform(ar -> {
+      if (ar.failed()) {
+        state.leaderKey = ar.cause() instanceof DcsUnavailableException
+            ? LeaderKeyWrite.UNREACHABLE : LeaderKeyWrite.LOST;
+        return Future.failedFuture(ar.cause());
+      }
+      if (!ar.result()) {
+        state.leaderKey = LeaderKeyWrite.LOST;
+        return Future.succeededFuture(false);
+      }
+      state.leaderKey = LeaderKeyWrite.HELD;
+      return writeStatusIfChanged(observed == null ? null : observed.walPosition()).map(true);
+    });
+  }
+
+  private Future<Void> writeStatusIfChanged(Long optime) {
+    if (optime == null) {
+      return Future.succeededFuture();
+    }
+    Status status = new Status(optime, null, null);
+    if (status.equals(state.lastStatusWritten)) {
+      return Future.succeededFuture();
+    }
+    return dcs.writeStatus(status).onSuccess(v -> state.lastStatusWritten = status).otherwiseEmpty();
+  }
+
+  /** Patroni's delete_leader: optime = the last checkpoint first, so replicas know how far the old leader got. */
+  private Future<Boolean> releaseLeaderKey() {
+    Future<Void> optime = pg.controlData()
+        .compose(cd -> writeStatusIfChanged(cd.checkpointLsn()))
+        .otherwiseEmpty();
+    return optime.compose(v -> dcs.releaseLeaderKey()).map(released -> {
+      state.leaderKey = LeaderKeyWrite.NONE;
+      return true;
+    });
+  }
+
+  // --- long actions ---
+
+  private Future<Boolean> startLongAction(String name, LongAction.Kind kind, Supplier<Future<Void>> work) {
+    AsyncExecutor.Attempt<Void> attempt = async.tryRun(name, work);
+    if (!attempt.started()) {
+      return Future.failedFuture(attempt.busyWith() + " already in progress");
+    }
+    LongAction running = new LongAction(name, kind, System.nanoTime() / 1_000_000);
+    state.running = running;
+    attempt.result().onComplete(ar -> vertx.runOnContext(v -> {
+      state.running = null;
+      state.completed = new LongAction.Completed(running, ar.succeeded());
+      if (ar.failed()) {
+        LOG.error("{} failed: {}", name, ar.cause().getMessage());
+      }
+      wake.run();
+    }));
+    return Future.succeededFuture(true);
+  }
+
+  /** Bootstrap ran post_bootstrap as its last step; this confirms the result is a running primary. */
+  private Future<Void> verifyBootstrappedPrimary() {
+    return pg.state().compose(s -> s.isPrimary() ? Future.succeededFuture()
+        : Future.failedFuture("PostgreSQL is not running as a primary after bootstrap"));
+  }
+
+  private Future<Boolean> clone(Action.Clone a) {
+    if (a.standbyLeader()) {
+      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
+    }
+    Member source = a.from() == null ? leaderMember() : member(a.from());
+    if (source == null && !a.withoutLeader()) {
+      return Future.failedFuture("no member to clone from");
+    }
+    Member leader = leaderMember();
+    return startLongAction(a.asyncName(), LongAction.Kind.CLONE, () ->
+        pg.createReplica(source == null ? null : ReplicationSource.fromMember(source))
+            .compose(v -> pg.follow(recoveryFor(leader)).mapEmpty()));
+  }
+
+  private Future<Boolean> startPostgres(Action.StartPostgres a) {
+    if (a.remote()) {
+      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
+    }
+    RecoveryConfig recovery;
+    if (a.role() == PostgresRole.PRIMARY) {
+      recovery = null;
+    } else {
+      Member upstream = a.follow() == null ? null : member(a.follow());
+      recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    }
+    return startLongAction(a.asyncName(), LongAction.Kind.START, () -> pg.follow(recovery).mapEmpty());
+  }
+
+  private Future<Boolean> stopPostgres(Action.StopPostgres a) {
+    return pg.stop(stopMode(a.mode())).compose(v -> a.releaseKeyOnShutdownCheckpoint()
+        ? releaseLeaderKey() : Future.succeededFuture(true));
+  }
+
+  private Future<Boolean> restart() {
+    return startLongAction("restart", LongAction.Kind.RESTART, () -> pg.restart().transform(ar -> {
+      vertx.runOnContext(v -> {
+        state.reply(state.restartWaiter, ar.succeeded() ? 200 : 503,
+            ar.succeeded() ? "restarted successfully" : "restart failed");
+        state.restartWaiter = null;
+      });
+      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
+    })).map(started -> {
+      state.restartRequest = null;
+      state.scheduledRestart = null;
+      return started;
+    });
+  }
+
+  private Future<Boolean> dropRestartRequest() {
+    state.reply(state.restartWaiter, 503, "restart conditions are not satisfied");
+    state.restartWaiter = null;
+    state.restartRequest = null;
+    state.scheduledRestart = null;
+    return Future.succeededFuture(true);
+  }
+
+  private Future<Boolean> promote() {
+    return startLongAction("promote", LongAction.Kind.PROMOTE, () -> runPrePromote()
+        .compose(v -> pg.promote())
+        .compose(v -> {
+          // replicas wait for this flag before pg_rewind (SPEC §1.2)
+          vertx.runOnContext(x -> state.checkpointAfterPromote = false);
+          return pg.checkpoint();
+        })
+        .onComplete(ar -> vertx.runOnContext(x -> state.checkpointAfterPromote = true)));
+  }
+
+  private Future<Void> runPrePromote() {
+    String script = settings.postgresql().prePromote();
+    if (script == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Process p = new ProcessBuilder("/bin/sh", "-c", script).inheritIO().start();
+      int code = p.waitFor();
+      if (code != 0) {
+        throw new IllegalStateException("pre_promote script returned " + code + ": promotion cancelled");
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Demotes in the caller's cycle rather than through the executor: whatever long action runs is cancelled
+   * first (Patroni demotes from its main thread), because stepping down must not wait.
+   */
+  private Future<Boolean> demote(Action.Demote a) {
+    async.cancel();
+    Member upstream = a.follow() == null ? null : member(a.follow());
+    RecoveryConfig recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    Future<Void> checkpoint = a.mode().checkpointBeforeStop() && pg.isRunning()
+        ? pg.checkpoint().otherwiseEmpty() : Future.succeededFuture();
+    state.role = "demoted";
+    return checkpoint
+        .compose(v -> pg.stop(stopMode(a.mode().stopMode())))
+        .compose(v -> a.mode().releasesLeaderKey() ? releaseLeaderKey() : Future.succeededFuture(true))
+        .compose(v -> pg.setSynchronousStandbyNames(null).otherwiseEmpty())
+        .compose(v -> {
+          state.synchronousStandbyNames = "";
+          return pg.follow(recovery);
+        })
+        .map(started -> true);
+  }
+
+  private Future<Boolean> follow(Action.Follow a) {
+    if (a.remote()) {
+      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
+    }
+    Member upstream = a.member() == null ? null : member(a.member());
+    RecoveryConfig recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    if (recovery.equals(pg.recoveryTarget()) && pg.isRunning()) {
+      return Future.succeededFuture(true);
+    }
+    if (!a.mayRestart() && pg.isRunning()) {
+      LOG.info("not changing the upstream to {} while paused", a.member());
+      return Future.succeededFuture(true);
+    }
+    return pg.follow(recovery).map(true);
+  }
+
+  private Future<Boolean> rewind(Action.Rewind a) {
+    Member from = member(a.from());
+    if (from == null) {
+      return Future.failedFuture("cannot rewind from " + a.from() + ": no such member");
+    }
+    ReplicationSource source = ReplicationSource.fromMember(from);
+    return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
+        .compose(outcome -> outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED
+            ? Future.succeededFuture()
+            : pg.follow(recoveryFor(from)).mapEmpty()));
+  }
+
+  private Future<Boolean> reinitialize(Action.Reinitialize a) {
+    Member source = a.from() == null ? leaderMember() : member(a.from());
+    Member leader = leaderMember();
+    if (source == null) {
+      return Future.failedFuture("no member to reinitialize from");
+    }
+    state.reinitializeRequest = null;
+    return startLongAction("reinitialize", LongAction.Kind.REINITIALIZE, () -> pg.stop(StopMode.IMMEDIATE)
+        .compose(v -> pg.removeDataDirectory())
+        .compose(v -> pg.createReplica(ReplicationSource.fromMember(source)))
+        .compose(v -> pg.follow(recoveryFor(leader == null ? source : leader)).mapEmpty()));
+  }
+
+  // --- DCS bookkeeping ---
+
+  /**
+   * Rewrites {@code /history} from PostgreSQL's history file of the current timeline; lines already in the DCS keep
+   * their timestamps, new ones get now and this member's name.
+   */
+  private Future<Boolean> writeHistory(int maxLines) {
+    return pg.state().compose(s -> {
+      if (s.timeline() == null || s.timeline() < 2) {
+        return Future.succeededFuture(true);
+      }
+      Path file = settings.postgresql().dataDir().resolve("pg_wal").resolve(String.format("%08X.history", s.timeline()));
+      return vertx.executeBlocking(() -> Files.readString(file)).compose(content -> {
+        TimelineHistory history = historyFrom(content, maxLines);
+        if (history.equals(state.lastHistoryWritten)
+            || cluster != null && cluster.history() != null && cluster.history().lines().equals(history.lines())) {
+          return Future.succeededFuture(true);
+        }
+        return dcs.writeHistory(history).map(v -> {
+          state.lastHistoryWritten = history;
+          return true;
+        });
+      });
+    });
+  }
+
+  private TimelineHistory historyFrom(String content, int maxLines) {
+    Map<Integer, TimelineHistory.Line> known = new LinkedHashMap<>();
+    if (cluster != null && cluster.history() != null) {
+      cluster.history().lines().forEach(l -> known.put(l.timeline(), l));
+    }
+    String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    List<TimelineHistory.Line> lines = new ArrayList<>();
+    for (String raw : content.split("\n")) {
+      String[] parts = raw.trim().split("\t");
+      if (parts.length < 2 || !parts[0].matches("\\d+")) {
+        continue;
+      }
+      int timeline = Integer.parseInt(parts[0]);
+      long lsn = parseLsn(parts[1]);
+      String reason = parts.length > 2 ? parts[2].trim() : "";
+      TimelineHistory.Line old = known.get(timeline);
+      lines.add(old != null && old.lsn() == lsn ? old
+          : new TimelineHistory.Line(timeline, lsn, reason, now, settings.name()));
+    }
+    if (maxLines > 0 && lines.size() > maxLines) {
+      lines = lines.subList(lines.size() - maxLines, lines.size());
+    }
+    return new TimelineHistory(0, lines);
+  }
+
+  private static long parseLsn(String text) {
+    String[] halves = text.trim().split("/");
+    return (Long.parseLong(halves[0], 16) << 32) + Long.parseLong(halves[1], 16);
+  }
+
+  private Future<Boolean> touchMember() {
+    return pg.state().otherwise(observed).compose(s -> {
+      state.role = publishedRole(s);
+      Map<String, Object> data = MemberData.build(
+          settings.postgresql().connUrl(),
+          settings.postgresql().proxyAddress() == null ? null
+              : "postgres://" + settings.postgresql().proxyAddress() + "/" + settings.postgresql().database(),
+          settings.restapi().apiUrl(),
+          s == null ? "stopped" : s.state(),
+          state.role,
+          s,
+          settings.tags().values(),
+          state.checkpointAfterPromote,
+          state.paused,
+          state.scheduledRestart);
+      return dcs.touchMember(data).map(true);
+    });
+  }
+
+  private String publishedRole(PostgresState s) {
+    if (s == null) {
+      return state.role;
+    }
+    if (s.dataDirEmpty()) {
+      return "uninitialized";
+    }
+    if (s.running()) {
+      return s.inRecovery() ? "replica" : "primary";
+    }
+    return s.role() == null ? state.role : s.role().patroniName();
+  }
+
+  private Future<Boolean> updateFailsafe(boolean active) {
+    state.failsafeActive = active;
+    if (active || !global.failsafeMode() || cluster == null) {
+      return Future.succeededFuture(true);
+    }
+    Map<String, String> members = new LinkedHashMap<>();
+    for (Member m : cluster.members()) {
+      if (m.apiUrl() != null) {
+        members.put(m.name(), m.apiUrl());
+      }
+    }
+    members.put(settings.name(), settings.restapi().apiUrl());
+    Failsafe failsafe = new Failsafe(members);
+    if (failsafe.equals(state.lastFailsafeWritten)
+        || cluster.failsafe() != null && cluster.failsafe().members().equals(failsafe.members())) {
+      state.lastFailsafeWritten = failsafe;
+      return Future.succeededFuture(true);
+    }
+    return dcs.writeFailsafe(failsafe).map(v -> {
+      state.lastFailsafeWritten = failsafe;
+      return true;
+    });
+  }
+
+  // --- helpers ---
+
+  private Member member(String name) {
+    if (name == null) {
+      return null;
+    }
+    if (cluster != null) {
+      Member m = cluster.member(name).orElse(null);
+      if (m != null && m.connUrl() != null) {
+        return m;
+      }
+    }
+    Cluster old = state.lastLeaderCluster;
+    return old == null ? null : old.member(name).orElse(null);
+  }
+
+  private Member leaderMember() {
+    if (cluster == null || cluster.isUnlocked()) {
+      return null;
+    }
+    return member(cluster.leaderName());
+  }
+
+  private RecoveryConfig recoveryFor(Member upstream) {
+    if (upstream == null) {
+      return new RecoveryConfig(null, null, null, Map.of());
+    }
+    ReplicationSource source = ReplicationSource.fromMember(upstream);
+    RecoveryConfig following = RecoveryConfig.following(source, settings.name());
+    return global.useSlots() ? following : new RecoveryConfig(source, null, null, Map.of());
+  }
+
+  private static StopMode stopMode(String mode) {
+    return StopMode.valueOf(mode.toUpperCase(Locale.ROOT));
+  }
+}

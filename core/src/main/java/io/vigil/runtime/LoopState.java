@@ -1,0 +1,66 @@
+package io.vigil.runtime;
+
+import io.vertx.core.eventbus.Message;
+import io.vigil.bus.HaReply;
+import io.vigil.cluster.Cluster;
+import io.vigil.cluster.Failsafe;
+import io.vigil.cluster.Member;
+import io.vigil.cluster.Status;
+import io.vigil.cluster.TimelineHistory;
+import io.vigil.ha.HaMemory;
+import io.vigil.ha.LeaderKeyWrite;
+import io.vigil.ha.LocalState;
+import io.vigil.ha.LongAction;
+import java.util.Map;
+
+/**
+ * What the HA loop remembers between cycles besides the engine's own {@link HaMemory}: the outcomes of its
+ * writes and long actions, REST requests waiting for the loop, and the last values written to the DCS (so that
+ * unchanged values are not written again). Touched only on the loop's event-loop context.
+ */
+final class LoopState {
+  HaMemory memory = HaMemory.initial();
+  LeaderKeyWrite leaderKey = LeaderKeyWrite.NONE;
+
+  /** The long action running now, as the engine sees it; null when idle. */
+  LongAction running;
+  /** A long action that finished since the last cycle; handed to the engine once. */
+  LongAction.Completed completed;
+
+  LocalState.RestartRequest restartRequest;
+  /** The REST caller waiting for an immediate restart to finish, or null. */
+  Message<Object> restartWaiter;
+  /** The raw scheduled-restart request as the member key shows it. */
+  Map<String, Object> scheduledRestart;
+  LocalState.ReinitializeRequest reinitializeRequest;
+
+  /** synchronous_standby_names as last applied by this agent ("" when unset). */
+  String synchronousStandbyNames = "";
+  /** False between a promotion and the end of its CHECKPOINT (published in the member key). */
+  boolean checkpointAfterPromote = true;
+  boolean failsafeActive;
+
+  /** The leader learned from the last {@code POST /failsafe}, with its expiry (monotonic ms). */
+  Member failsafeLeader;
+  long failsafeLeaderUntilMillis;
+
+  Cluster lastCluster;
+  Cluster lastLeaderCluster;
+  long dcsLastSeenEpochSeconds;
+  long lastConfigVersion = Long.MIN_VALUE;
+
+  Status lastStatusWritten;
+  Failsafe lastFailsafeWritten;
+  TimelineHistory lastHistoryWritten;
+
+  String role = "uninitialized";
+  String lastMessage = "";
+  boolean paused;
+  boolean shutdownRequested;
+
+  void reply(Message<Object> waiter, int code, String text) {
+    if (waiter != null) {
+      waiter.reply(new HaReply(code, text));
+    }
+  }
+}
