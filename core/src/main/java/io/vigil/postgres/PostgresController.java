@@ -296,8 +296,16 @@ public final class PostgresController {
    * postmaster is still there after the timeout.
    */
   public Future<Void> stop(StopMode mode) {
+    return stop(mode, null);
+  }
+
+  /**
+   * As {@link #stop(StopMode)}, but sends SIGKILL to the postmaster once {@code killAfter} has passed without it
+   * exiting ({@code primary_stop_timeout} in synchronous mode, SPEC §2.7). Null: no SIGKILL.
+   */
+  public Future<Void> stop(StopMode mode, Duration killAfter) {
     return blocking(() -> {
-      stopBlocking(mode, Duration.ofSeconds(pg.pgCtlTimeout()));
+      stopBlocking(mode, Duration.ofSeconds(pg.pgCtlTimeout()), killAfter);
       return null;
     });
   }
@@ -348,12 +356,21 @@ public final class PostgresController {
   }
 
   /**
-   * Promotes a running replica: {@code pg_ctl promote -W}, then waits up to {@code pg_ctl_timeout} until
+   * Promotes a running replica: runs {@code pre_promote} (a non-zero exit fails the future and nothing is
+   * promoted), {@code pg_ctl promote -W}, then waits up to {@code pg_ctl_timeout} until
    * {@code pg_is_in_recovery()} is false. The role is {@code promoted} in between, {@code primary} after. The
    * post-promote CHECKPOINT is {@link #checkpoint()}, issued by the HA loop.
    */
   public Future<Void> promote() {
     return blocking(() -> {
+      if (pg.prePromote() != null) {
+        // SPEC §6.7: synchronous, and a non-zero exit cancels the promotion
+        ToolRunner.Result pre = runScript(pg.prePromote(), List.of(), Map.of(), Duration.ofSeconds(pg.pgCtlTimeout()));
+        if (!pre.ok()) {
+          throw new PostgresException("pre_promote script " + pg.prePromote() + " failed (exit " + pre.exitCode()
+              + "): not promoting");
+        }
+      }
       ToolRunner.Result r = runTool(List.of(binaries.tool("pg_ctl"), "promote", "-W", "-D", dataDir.toString()),
           Map.of(), Duration.ofSeconds(pg.pgCtlTimeout()), null);
       if (!r.ok()) {
@@ -493,6 +510,10 @@ public final class PostgresController {
   }
 
   private void stopBlocking(StopMode mode, Duration timeout) throws IOException {
+    stopBlocking(mode, timeout, null);
+  }
+
+  private void stopBlocking(StopMode mode, Duration timeout, Duration killAfter) throws IOException {
     synchronized (processLock) {
       Postmaster p = postmaster;
       if (p == null || !p.isAlive()) {
@@ -506,6 +527,10 @@ public final class PostgresController {
       stateName = "stopping";
       LOG.info("stopping PostgreSQL ({} shutdown, pid {})", mode.name().toLowerCase(), p.pid());
       p.signal(mode.signal);
+      if (killAfter != null && !p.awaitExit(killAfter.toMillis())) {
+        LOG.warn("PostgreSQL (pid {}) still running after {} ms: sending SIGKILL", p.pid(), killAfter.toMillis());
+        p.signal(Postmaster.Signal.KILL);
+      }
       if (!p.awaitExit(timeout.toMillis())) {
         stateName = "stop failed";
         throw new PostgresException("PostgreSQL (pid " + p.pid() + ") did not stop within " + timeout.toSeconds()

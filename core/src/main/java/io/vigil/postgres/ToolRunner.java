@@ -85,8 +85,12 @@ final class ToolRunner {
     reader.setDaemon(true);
     reader.start();
     try {
-      boolean finished = timeout == null ? process.waitFor() >= Integer.MIN_VALUE
-          : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      boolean finished = true;
+      if (timeout == null) {
+        process.waitFor();
+      } else {
+        finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
       if (!finished) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

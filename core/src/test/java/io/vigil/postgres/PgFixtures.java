@@ -49,6 +49,16 @@ final class PgFixtures {
         createReplicaMethods, replicaMethods, basebackup, true, List.of(), false, false, null, null);
   }
 
+  /** A copy with {@code pre_promote} set. */
+  static PostgresSettings withPrePromote(PostgresSettings p, String script) {
+    return new PostgresSettings(p.listen(), p.listenAddresses(), p.connectAddress(), p.proxyAddress(), p.dataDir(),
+        p.configDir(), p.binDir(), p.binName(), p.pgpass(), p.superuser(), p.replication(), p.rewind(), p.database(),
+        p.useUnixSocket(), p.useUnixSocketRepl(), p.parameters(), p.customConf(), p.pgHba(), p.pgIdent(),
+        p.recoveryConf(), p.pgCtlTimeout(), p.callbacks(), p.createReplicaMethods(), p.replicaMethods(),
+        p.basebackup(), p.usePgRewind(), p.rewindOptions(), p.removeDataDirectoryOnRewindFailure(),
+        p.removeDataDirectoryOnDivergedTimelines(), script, p.beforeStop());
+  }
+
   static BootstrapSettings bootstrap(List<BootstrapSettings.Option> initdb) {
     return new BootstrapSettings(Map.of(), "initdb", initdb, Map.of(), HBA,
         List.of(new BootstrapSettings.User("admin", Secret.of("admin-pass"), List.of("CREATEDB", "LOGIN"))), null);

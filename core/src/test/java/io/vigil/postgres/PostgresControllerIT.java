@@ -90,8 +90,12 @@ class PostgresControllerIT {
 
   private Node node(String name, List<Option> initdb, List<String> replicaMethods,
       Map<String, CustomMethod> methods) throws Exception {
-    Settings s = PgFixtures.settings(name, PgFixtures.postgresSettings(name, base.resolve(name), PgFixtures.freePort(),
-        PgFixtures.parameters(sockets), List.of(), replicaMethods, methods), PgFixtures.bootstrap(initdb));
+    Path prePromote = base.resolve("pre_promote.sh");
+    Files.writeString(prePromote, "#!/bin/sh\ntouch " + base.resolve("pre_promote.ran") + "\n");
+    Files.setPosixFilePermissions(prePromote, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Settings s = PgFixtures.settings(name, PgFixtures.withPrePromote(PgFixtures.postgresSettings(name,
+        base.resolve(name), PgFixtures.freePort(), PgFixtures.parameters(sockets), List.of(), replicaMethods, methods),
+        prePromote.toString()), PgFixtures.bootstrap(initdb));
     AsyncExecutor async = new AsyncExecutor(vertx);
     return new Node(name, s, async, await(PostgresController.create(vertx, s, async)));
   }
@@ -186,6 +190,7 @@ class PostgresControllerIT {
     assertEquals(List.of("keep_me"), column(b, "SELECT slot_name FROM pg_replication_slots"));
 
     await(b.pg().promote());
+    assertTrue(Files.exists(base.resolve("pre_promote.ran")), "pre_promote ran before the promotion");
     PostgresState s = await(b.pg().state());
     assertTrue(s.isPrimary());
     assertEquals(2, s.timeline());
