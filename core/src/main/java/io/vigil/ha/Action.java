@@ -35,6 +35,7 @@ public sealed interface Action {
   /**
    * Voluntary release: write {@code status.optime} = the last checkpoint LSN, then delete the leader key with
    * CAS on our own value ({@code Dcs.releaseLeaderKey}); record {@link LeaderKeyWrite#NONE} whatever the result.
+   * Never fails the decision: a key that is already gone, or cannot be deleted, expires with its lease.
    */
   record ReleaseLeaderKey() implements Action {}
 

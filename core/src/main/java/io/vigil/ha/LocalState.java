@@ -88,8 +88,9 @@ public record LocalState(
   /**
    * The watchdog device.
    *
-   * @param usable the device can be opened and its timeout fits (slack >= 0)
-   * @param active armed right now
+   * @param usable the device can be opened and its timeout fits (slack >= 0); true when the mode is off
+   * @param active armed right now; report true when the mode is off (there is nothing to arm), or every
+   *     leader decision carries an {@link Action.ActivateWatchdog}
    * @param activationFailed the last ActivateWatchdog failed (the runner records it)
    */
   public record Watchdog(boolean usable, boolean active, boolean activationFailed) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class HaInvariantsTest {
   private static final HaEngine engine = new HaEngine();
   private static final long LSN = Clusters.LSN;
-  private static final int GENERATED = 20_000;
+  private static final int GENERATED = 10_000;
 
   // ---- the rules, each a check on one (inputs, decision) pair ------------------------------------------------
 
