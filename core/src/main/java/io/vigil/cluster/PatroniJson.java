@@ -1,7 +1,9 @@
 package io.vigil.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.net.URI;
@@ -30,12 +32,43 @@ import java.util.TreeSet;
  */
 public final class PatroniJson {
   private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       // Python's json accepts any size of integer; LSNs and system ids do not fit an int
       .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       // Python rejects "{}x"; Jackson would stop after the first value
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  static {
+    MAPPER.getFactory().setCharacterEscapes(new PythonEscapes());
+  }
+
+  /**
+   * Python's {@code ensure_ascii}: everything outside space..tilde is escaped; newline, return, tab, backspace
+   * and form feed in their short forms, the rest as a backslash-u escape with lower-case hex (UTF-16 units, so a
+   * surrogate pair comes out as two escapes).
+   */
+  private static final class PythonEscapes extends CharacterEscapes {
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+    static {
+      for (int c = 0; c < 0x20; c++) {
+        if (ASCII[c] == ESCAPE_STANDARD) {
+          ASCII[c] = ESCAPE_CUSTOM;
+        }
+      }
+      ASCII[0x7f] = ESCAPE_CUSTOM;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return new SerializedString(String.format("\\u%04x", ch));
+    }
+  }
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private PatroniJson() {}

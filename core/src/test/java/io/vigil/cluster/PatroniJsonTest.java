@@ -50,12 +50,31 @@ class PatroniJsonTest {
     assertEquals("{\"ttl\":10,\"loop_wait\":2,\"failsafe_mode\":true}", PatroniJson.writeObject(c.data()));
   }
 
+  static Stream<Arguments> pythonEscapes() {
+    // expected texts from Python 3: json.dumps({"t": s}, separators=(',', ':'))
+    return Stream.of(
+        Arguments.of("caf\u00e9", "{\"t\":\"caf\\u00e9\"}"),
+        Arguments.of("\u00c9t\u00e9", "{\"t\":\"\\u00c9t\\u00e9\"}"),
+        Arguments.of("\ud83d\ude00", "{\"t\":\"\\ud83d\\ude00\"}"),
+        Arguments.of("a\nb\tc\r\b\f", "{\"t\":\"a\\nb\\tc\\r\\b\\f\"}"),
+        Arguments.of("\u0001\u001f\u007f", "{\"t\":\"\\u0001\\u001f\\u007f\"}"),
+        Arguments.of("q\"b\\/~", "{\"t\":\"q\\\"b\\\\/~\"}"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("pythonEscapes")
+  void escapesLikePythonEnsureAscii(String text, String expected) throws Exception {
+    assertEquals(expected, PatroniJson.writeObject(Map.of("t", text)));
+    assertEquals(text, PatroniJson.readObject(expected).get("t"));
+  }
+
   @Test
-  void writesNonAsciiEscapedLikePythonEnsureAscii() {
+  void writesFloatsAsPythonDoesForPlainValues() {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("tag", "caf\u00e9");
     data.put("n", 1.5);
-    assertEquals("{\"tag\":\"caf\\u00E9\",\"n\":1.5}", PatroniJson.writeObject(data));
+    data.put("b", false);
+    data.put("z", null);
+    assertEquals("{\"n\":1.5,\"b\":false,\"z\":null}", PatroniJson.writeObject(data));
   }
 
   @Test
