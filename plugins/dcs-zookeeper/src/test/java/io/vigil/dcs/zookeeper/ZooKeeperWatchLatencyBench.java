@@ -20,23 +20,24 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The watch-latency benchmark (core's {@link WatchLatencyBenchmark}) for ZooKeeper: how long after a silent
- * leader's session expires does another agent's watch report the leader key gone. About 2 minutes, so it only
- * runs on request:
+ * leader's session expires does another agent's watch report the leader key gone. About trials × (ttl + 1)
+ * seconds, so it is not part of the suite (no *IT/*Test name) and runs only on request:
  *
  * <pre>
- * mvn -o -q -B -pl core,plugins/dcs-zookeeper test -Dtest=ZooKeeperWatchLatencyBenchmarkIT \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.benchmark=true
+ * mvn -o -q -B -pl core,plugins/dcs-zookeeper test -Dtest=ZooKeeperWatchLatencyBench \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.bench=true
  * </pre>
  *
- * Properties: {@code vigil.benchmark.trials} (20), {@code vigil.benchmark.ttl} (5 s; loop_wait 1, retry_timeout 2).
+ * Properties (as the etcd one): {@code vigil.bench.trials} (20), {@code vigil.bench.ttl} (5 s; loop_wait 1,
+ * retry_timeout 2).
  */
-@EnabledIfSystemProperty(named = "vigil.benchmark", matches = "true")
-class ZooKeeperWatchLatencyBenchmarkIT {
+@EnabledIfSystemProperty(named = "vigil.bench", matches = "true")
+class ZooKeeperWatchLatencyBench {
 
   @Test
   void measuresWatchDelayAfterSessionExpiry() throws Exception {
-    int trials = Integer.getInteger("vigil.benchmark.trials", 20);
-    DcsTiming timing = new DcsTiming(Integer.getInteger("vigil.benchmark.ttl", 5), 1, 2);
+    int trials = Integer.getInteger("vigil.bench.trials", 20);
+    DcsTiming timing = new DcsTiming(Integer.getInteger("vigil.bench.ttl", 5), 1, 2);
     try (ZooKeeperFixture zk = new ZooKeeperFixture();
         CuratorFramework raw = CuratorFrameworkFactory.newClient(zk.server.connectString(), 30_000, 5_000,
             new RetryNTimes(5, 200))) {
