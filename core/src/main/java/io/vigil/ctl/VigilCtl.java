@@ -157,8 +157,9 @@ public final class VigilCtl implements Callable<Integer> {
 
   /**
    * patronictl's logging: level from LOGLEVEL, PATRONI_LOGLEVEL or PATRONI_LOG_LEVEL, WARNING by default, lines
-   * as {@code 2026-11-21 06:00:00,123 - WARNING - message}. Without an explicit level the DCS client libraries
-   * are kept to errors: their retry warnings would bury the one-line reason vigilctl prints when the DCS is down.
+   * as {@code 2026-11-21 06:00:00,123 - WARNING - message}. Without an explicit level only Vigil's own
+   * loggers speak: the DCS client libraries' retry and shutdown errors would bury the one-line reason vigilctl
+   * prints when the DCS is down.
    */
   private static void configureLogging(Map<String, String> env) {
     String level = null;
@@ -172,7 +173,7 @@ public final class VigilCtl implements Callable<Integer> {
       default -> Level.WARNING;
     };
     Logger root = Logger.getLogger("");
-    root.setLevel(level == null ? Level.SEVERE : jul);
+    root.setLevel(level == null ? Level.OFF : jul);
     Logger.getLogger("io.vigil").setLevel(jul);
     for (var h : root.getHandlers()) {
       h.setLevel(jul);

@@ -288,4 +288,33 @@ class RestCommandsTest {
     assertEquals("Error: At least --host, --port or --restore-command should be specified\n",
         ctl("demote-cluster", "--force").err());
   }
+
+  @Test
+  void reinitWaitPollsUntilTheReplicaIsCreated() {
+    api.answer("pg1", "POST", "/reinitialize", 200, "reinitialize started");
+    api.answer("pg1", "GET", "/patroni", 200, "{\"state\": \"running\", \"role\": \"replica\"}");
+    CtlRun r = ctl("reinit", "anchor", "pg1", "--force", "--wait");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().endsWith("Success: reinitialize for member pg1\nWaiting for reinitialize to complete on: pg1\n"
+        + "Reinitialize is completed on: pg1\n"), r.out());
+  }
+
+  @Test
+  void pauseWaitWatchesTheMemberKeys() {
+    api.answer("pg3", "PATCH", "/config", 200, "{}");
+    api.onRequest = req -> {
+      Cluster c = dcs.cluster;
+      List<Member> paused = c.members().stream().map(m -> {
+        Map<String, Object> data = new java.util.LinkedHashMap<>(m.data());
+        data.put("pause", true);
+        return new Member(m.name(), m.version() + 1, null, data);
+      }).toList();
+      dcs.cluster = new Cluster(c.initialize(), c.config(), new Leader(5, "lease", paused.get(2)), c.status(), paused,
+          null, null, null, null);
+    };
+    CtlRun r = ctl("pause", "--wait");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("'pause' request sent, waiting until it is recognized by all nodes\n"
+        + "Success: cluster management is paused\n", r.out());
+  }
 }

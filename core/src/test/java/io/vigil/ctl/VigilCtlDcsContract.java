@@ -296,6 +296,34 @@ public abstract class VigilCtlDcsContract {
     }
   }
 
+  /** {@code dcsUrl()} with the port replaced by one nobody listens on. */
+  private String unreachableDcsUrl() {
+    return dcsUrl().replaceFirst(":\\d+$", ":" + CtlFixtures.closedPort());
+  }
+
+  @Test
+  void theProcessExitsWithOneAndOneLineWhenTheDcsIsUnreachable() throws Exception {
+    // a separate JVM through main(): exit code, logging set-up and no library noise on stderr
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), VigilCtl.class.getName(),
+        "-c", configFile().toString(), "-d", unreachableDcsUrl(), "list", "batman")
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes());
+      } catch (java.io.IOException e) {
+        return e.toString();
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "vigilctl did not end");
+    String stderr = err.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(1, p.exitValue(), out + stderr);
+    assertEquals("", out);
+    assertEquals(1, stderr.lines().count(), stderr);
+    assertTrue(stderr.startsWith("Error: could not read cluster batman from the DCS: "), stderr);
+  }
+
   /** Environment for runs that must not see the developer's own patronictl.yaml. */
   protected static Map<String, String> env() {
     return new HashMap<>();

@@ -20,8 +20,8 @@ import java.util.Map;
 final class ClusterRoles {
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  /** Seconds between polls of the DCS (tests shorten it). */
-  static long pollMillis = 1000;
+  /** Between polls of the DCS while waiting for the new role, as patronictl. */
+  private static final long POLL_MILLIS = 1000;
 
   private ClusterRoles() {}
 
@@ -75,7 +75,7 @@ final class ClusterRoles {
         parts.add("previous leader state: '" + oldLeaderState + "'");
       }
       s.out.println(String.join(", ", parts));
-      Thread.sleep(pollMillis);
+      Thread.sleep(POLL_MILLIS);
     }
     s.outputMembers(cluster, name, false, "pretty");
     return 0;

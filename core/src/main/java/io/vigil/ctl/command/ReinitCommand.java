@@ -35,8 +35,8 @@ public final class ReinitCommand extends CtlCommand {
   @Option(names = "--wait", description = "Wait until reinitialization completes")
   boolean await;
 
-  /** Seconds between {@code GET /patroni} polls with {@code --wait}. */
-  static long pollMillis = 2000;
+  /** Between {@code GET /patroni} polls with {@code --wait}, as patronictl. */
+  private static final long POLL_MILLIS = 2000;
 
   @Override
   protected int run(CtlSession s) throws InterruptedException {
@@ -74,7 +74,7 @@ public final class ReinitCommand extends CtlCommand {
             + String.join(", ", waitOn.stream().map(Member::name).toList()));
         lastShown = new ArrayList<>(waitOn);
       }
-      Thread.sleep(pollMillis);
+      Thread.sleep(POLL_MILLIS);
       for (Member member : new ArrayList<>(waitOn)) {
         PatroniClient.Response r = call(s, member, "GET", "patroni", null);
         Object state = r.status() == 200 && PyText.loadYaml(r.body()) instanceof Map<?, ?> m ? m.get("state") : null;
