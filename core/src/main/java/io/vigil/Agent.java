@@ -152,8 +152,7 @@ public final class Agent implements Callable<Integer> {
       return 1;
     }
     try {
-      AgentRuntime.run(settings, settings.source());
-      return 0;
+      return AgentRuntime.run(settings);
     } catch (RuntimeException e) {
       LOG.error("vigil stopped: {}", e.getMessage(), e);
       return 1;

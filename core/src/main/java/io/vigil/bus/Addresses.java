@@ -60,4 +60,11 @@ public final class Addresses {
    * Body: {@code io.vertx.core.json.JsonObject} with {@code address} and {@code body}.
    */
   public static final String EVENTS = "vigil.events";
+
+  /**
+   * Re-read the local configuration file (SIGHUP, {@code POST /reload}). Kind: send. Senders: AgentRuntime (signal
+   * handler), HaLoopVerticle (REST request). Listener: HaLoopVerticle, which applies what can change at run time
+   * (tags, postgresql parameters, pg_hba, pg_ident) and logs what needs a restart. Body: String (who asked).
+   */
+  public static final String AGENT_RELOAD = "vigil.agent.reload";
 }

@@ -50,7 +50,7 @@ final class ActionRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
 
   private final Vertx vertx;
-  private final Settings settings;
+  private Settings settings;
   private final Dcs dcs;
   private final PostgresController pg;
   private final AsyncExecutor async;
@@ -73,6 +73,11 @@ final class ActionRunner {
     this.state = state;
     this.wake = wake;
     this.exit = exit;
+  }
+
+  /** After a reload of the local configuration (tags, scripts). */
+  void setSettings(Settings fresh) {
+    this.settings = fresh;
   }
 
   /** Runs the decision's actions; completes (never fails) when done or stopped at the first failure. */
@@ -112,71 +117,99 @@ final class ActionRunner {
   /** True: go on with the next action; false: stop here (a value, not an error, e.g. a lost race). */
   private Future<Boolean> execute(Action action) {
     try {
-      return switch (action) {
-        case Action.AcquireLeaderKey a -> acquireLeaderKey();
-        case Action.RenewLeaderKey a -> renewLeaderKey();
-        case Action.ReleaseLeaderKey a -> releaseLeaderKey();
-        case Action.TakeLeaderKey a -> dcs.takeLeaderKey().map(v -> {
-          state.leaderKey = LeaderKeyWrite.HELD;
-          return true;
-        });
-        case Action.InitializeCluster a -> dcs.initialize(a.systemId(), a.createOnly());
-        case Action.CancelInitialization a -> dcs.cancelInitialization().map(true);
-        case Action.WriteDynamicConfig a -> dcs.writeConfig(a.config(), null);
-        case Action.Bootstrap a -> startLongAction("bootstrap", LongAction.Kind.BOOTSTRAP, pg::bootstrap);
-        case Action.PostBootstrap a -> startLongAction("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP,
-            this::verifyBootstrappedPrimary);
-        case Action.Clone a -> clone(a);
-        case Action.StartPostgres a -> startPostgres(a);
-        case Action.StopPostgres a -> stopPostgres(a);
-        case Action.MoveDataDirectoryAside a -> vertx.executeBlocking(() -> {
-          pg.moveDataDirectoryAside();
-          return true;
-        });
-        case Action.Restart a -> restart();
-        case Action.DropRestartRequest a -> dropRestartRequest();
-        case Action.Promote a -> promote();
-        case Action.Demote a -> demote(a);
-        case Action.Follow a -> follow(a);
-        case Action.Rewind a -> rewind(a);
-        case Action.Reinitialize a -> reinitialize(a);
-        case Action.CrashRecovery a -> startLongAction("doing crash recovery in a single user mode",
-            LongAction.Kind.CRASH_RECOVERY, () -> pg.crashRecovery().mapEmpty());
-        case Action.CancelLongAction a -> {
-          async.cancel();
-          yield Future.succeededFuture(true);
-        }
-        case Action.ClearFailoverKey a -> dcs.writeFailover(null, a.version()).map(true);
-        case Action.WriteFailoverCandidate a ->
-            dcs.writeFailover(new Failover(0, null, a.candidate(), null), a.version()).map(true);
-        case Action.WriteSyncState a ->
-            dcs.writeSyncState(new SyncState(0, a.leader(), a.syncStandbys(), a.quorum()), a.expectedVersion());
-        case Action.DeleteSyncState a -> dcs.deleteSyncState(a.expectedVersion()).map(true);
-        case Action.ApplySynchronousStandbyNames a -> pg.setSynchronousStandbyNames(a.value()).map(v -> {
-          state.synchronousStandbyNames = a.value() == null ? "" : a.value();
-          return true;
-        });
-        case Action.WriteHistory a -> writeHistory(a.maxTimelinesHistory());
-        case Action.TouchMember a -> touchMember();
-        case Action.UpdateFailsafe a -> updateFailsafe(a.active());
-        // This build has no watchdog device driver: start-up refuses `watchdog.mode: required`, and in the
-        // default automatic mode Patroni runs on without a device, which is what these do.
-        case Action.PetWatchdog a -> Future.succeededFuture(true);
-        case Action.ActivateWatchdog a -> Future.succeededFuture(true);
-        case Action.DisableWatchdog a -> Future.succeededFuture(true);
-        case Action.Exit a -> {
-          if (a.code() != 0) {
-            LOG.error("{}", a.reason());
-          } else {
-            LOG.info("{}", a.reason());
-          }
-          exit.accept(a.code());
-          yield Future.succeededFuture(false);
-        }
-      };
+      return dispatch(action);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  private Future<Boolean> dispatch(Action action) {
+    if (action instanceof Action.AcquireLeaderKey) {
+      return acquireLeaderKey();
+    } else if (action instanceof Action.RenewLeaderKey) {
+      return renewLeaderKey();
+    } else if (action instanceof Action.ReleaseLeaderKey) {
+      return releaseLeaderKey();
+    } else if (action instanceof Action.TakeLeaderKey) {
+      return dcs.takeLeaderKey().map(v -> {
+        state.leaderKey = LeaderKeyWrite.HELD;
+        return true;
+      });
+    } else if (action instanceof Action.InitializeCluster a) {
+      return dcs.initialize(a.systemId(), a.createOnly());
+    } else if (action instanceof Action.CancelInitialization) {
+      return dcs.cancelInitialization().map(true);
+    } else if (action instanceof Action.WriteDynamicConfig a) {
+      return dcs.writeConfig(a.config(), null);
+    } else if (action instanceof Action.Bootstrap) {
+      return startLongAction("bootstrap", LongAction.Kind.BOOTSTRAP, pg::bootstrap);
+    } else if (action instanceof Action.PostBootstrap) {
+      return startLongAction("post_bootstrap", LongAction.Kind.POST_BOOTSTRAP, this::verifyBootstrappedPrimary);
+    } else if (action instanceof Action.Clone a) {
+      return clone(a);
+    } else if (action instanceof Action.StartPostgres a) {
+      return startPostgres(a);
+    } else if (action instanceof Action.StopPostgres a) {
+      return stopPostgres(a);
+    } else if (action instanceof Action.MoveDataDirectoryAside) {
+      return vertx.executeBlocking(() -> {
+        pg.moveDataDirectoryAside();
+        return true;
+      });
+    } else if (action instanceof Action.Restart) {
+      return restart();
+    } else if (action instanceof Action.DropRestartRequest) {
+      return dropRestartRequest();
+    } else if (action instanceof Action.Promote) {
+      return promote();
+    } else if (action instanceof Action.Demote a) {
+      return demote(a);
+    } else if (action instanceof Action.Follow a) {
+      return follow(a);
+    } else if (action instanceof Action.Rewind a) {
+      return rewind(a);
+    } else if (action instanceof Action.Reinitialize a) {
+      return reinitialize(a);
+    } else if (action instanceof Action.CrashRecovery) {
+      return startLongAction("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY,
+          () -> pg.crashRecovery().mapEmpty());
+    } else if (action instanceof Action.CancelLongAction) {
+      async.cancel();
+      return Future.succeededFuture(true);
+    } else if (action instanceof Action.ClearFailoverKey a) {
+      return dcs.writeFailover(null, a.version()).map(true);
+    } else if (action instanceof Action.WriteFailoverCandidate a) {
+      return dcs.writeFailover(new Failover(0, null, a.candidate(), null), a.version()).map(true);
+    } else if (action instanceof Action.WriteSyncState a) {
+      return dcs.writeSyncState(new SyncState(0, a.leader(), a.syncStandbys(), a.quorum()), a.expectedVersion());
+    } else if (action instanceof Action.DeleteSyncState a) {
+      return dcs.deleteSyncState(a.expectedVersion()).map(true);
+    } else if (action instanceof Action.ApplySynchronousStandbyNames a) {
+      return pg.setSynchronousStandbyNames(a.value()).map(v -> {
+        state.synchronousStandbyNames = a.value() == null ? "" : a.value();
+        return true;
+      });
+    } else if (action instanceof Action.WriteHistory a) {
+      return writeHistory(a.maxTimelinesHistory());
+    } else if (action instanceof Action.TouchMember) {
+      return touchMember();
+    } else if (action instanceof Action.UpdateFailsafe a) {
+      return updateFailsafe(a.active());
+    } else if (action instanceof Action.PetWatchdog || action instanceof Action.ActivateWatchdog
+        || action instanceof Action.DisableWatchdog) {
+      // This build has no watchdog device driver: start-up refuses `watchdog.mode: required`, and in the
+      // default automatic mode Patroni runs on without a device, which is what this does.
+      return Future.succeededFuture(true);
+    } else if (action instanceof Action.Exit a) {
+      if (a.code() != 0) {
+        LOG.error("{}", a.reason());
+      } else {
+        LOG.info("{}", a.reason());
+      }
+      exit.accept(a.code());
+      return Future.succeededFuture(false);
+    }
+    throw new IllegalStateException("no runner for " + action);
   }
 
   // --- leader key ---
@@ -221,7 +254,7 @@ final class ActionRunner {
   /** Patroni's delete_leader: optime = the last checkpoint first, so replicas know how far the old leader got. */
   private Future<Boolean> releaseLeaderKey() {
     Future<Void> optime = pg.controlData()
-        .compose(cd -> writeStatusIfChanged(cd.checkpointLsn()))
+        .compose(cd -> writeStatusIfChanged(cd.latestCheckpointLsn()))
         .otherwiseEmpty();
     return optime.compose(v -> dcs.releaseLeaderKey()).map(released -> {
       state.leaderKey = LeaderKeyWrite.NONE;
@@ -312,29 +345,14 @@ final class ActionRunner {
   }
 
   private Future<Boolean> promote() {
-    return startLongAction("promote", LongAction.Kind.PROMOTE, () -> runPrePromote()
-        .compose(v -> pg.promote())
+    // pg.promote() runs the pre_promote script first; a non-zero exit fails the promotion
+    return startLongAction("promote", LongAction.Kind.PROMOTE, () -> pg.promote()
         .compose(v -> {
           // replicas wait for this flag before pg_rewind (SPEC §1.2)
           vertx.runOnContext(x -> state.checkpointAfterPromote = false);
           return pg.checkpoint();
         })
         .onComplete(ar -> vertx.runOnContext(x -> state.checkpointAfterPromote = true)));
-  }
-
-  private Future<Void> runPrePromote() {
-    String script = settings.postgresql().prePromote();
-    if (script == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> {
-      Process p = new ProcessBuilder("/bin/sh", "-c", script).inheritIO().start();
-      int code = p.waitFor();
-      if (code != 0) {
-        throw new IllegalStateException("pre_promote script returned " + code + ": promotion cancelled");
-      }
-      return null;
-    });
   }
 
   /**

@@ -1,20 +1,176 @@
 package io.vigil.runtime;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vigil.api.RestApiVerticle;
+import io.vigil.bus.HaRequest;
+import io.vigil.bus.NodeStatus;
+import io.vigil.bus.RecordCodec;
+import io.vigil.cluster.Cluster;
+import io.vigil.cluster.Member;
+import io.vigil.config.GlobalConfig;
+import io.vigil.config.GlobalConfigParser;
 import io.vigil.config.Settings;
-import java.nio.file.Path;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsContext;
+import io.vigil.dcs.DcsFactory;
+import io.vigil.dcs.DcsKeys;
+import io.vigil.dcs.DcsPlugins;
+import io.vigil.dcs.DcsTiming;
+import io.vigil.postgres.PostgresState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs the agent once its settings are loaded and logging is set up: deploys the verticles and blocks until
- * shutdown. Not wired yet; until it is, starting the agent fails loudly instead of pretending to run.
+ * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
+ * name (SPEC §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
+ * (SPEC §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+  private static final Duration STARTUP_RETRY = Duration.ofSeconds(5);
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofMinutes(2);
+
   private AgentRuntime() {}
 
   /**
    * @param settings the validated local configuration
-   * @param source the file or directory it came from (null: environment only), re-read on SIGHUP
+   * @return the process exit code
    */
-  public static void run(Settings settings, Path source) {
-    throw new UnsupportedOperationException("the HA loop is not wired yet: vigil cannot run a node in this build");
+  public static int run(Settings settings) {
+    String watchdogMode = settings.watchdog() == null || settings.watchdog().mode() == null
+        ? "automatic" : settings.watchdog().mode().toLowerCase(Locale.ROOT);
+    if (watchdogMode.startsWith("require")) {
+      LOG.error("watchdog.mode is '{}', but this build of Vigil has no watchdog support; use automatic or off",
+          settings.watchdog().mode());
+      return 1;
+    }
+    DcsFactory factory = DcsPlugins.find(settings.dcs().kind())
+        .orElseThrow(() -> new IllegalStateException(DcsPlugins.missingPluginMessage(settings.dcs().kind())));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
+        .setInternalBlockingPoolSize(4));
+    RecordCodec.register(vertx, NodeStatus.class);
+    RecordCodec.register(vertx, PostgresState.class);
+    HaRequest.registerCodecs(vertx);
+
+    GlobalConfig initial = GlobalConfigParser.parse(
+        settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
+    Dcs dcs = factory.create(vertx, new DcsContext(new DcsKeys(settings.namespace(), settings.scope()),
+        settings.name(), settings.dcs(), new DcsTiming(initial.ttl(), initial.loopWait(), initial.retryTimeout())));
+
+    AtomicInteger exitCode = new AtomicInteger();
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      if (anotherNodeWithMyNameIsAlive(dcs, settings, stop)) {
+        LOG.error("Can't start; there is already a node named '{}' running", settings.name());
+        return 1;
+      }
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
+        exitCode.set(code);
+        stop.countDown();
+      });
+      await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
+      await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
+          settings.name(), dcs)), Duration.ofSeconds(30));
+      LOG.info("vigil {} started: member {} of cluster {}, REST API on {}", AgentVersion.vigilVersion(),
+          settings.name(), settings.scope(), settings.restapi().listen());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        try {
+          stopped.await(SHUTDOWN_LIMIT.toSeconds() + 10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "vigil-shutdown"));
+
+      installReloadSignal(vertx);
+      stop.await();
+      LOG.info("shutting down");
+      awaitQuietly(loop.shutdown(), SHUTDOWN_LIMIT);
+      return exitCode.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      awaitQuietly(dcs.close(), Duration.ofSeconds(10));
+      awaitQuietly(vertx.close(), Duration.ofSeconds(10));
+      stopped.countDown();
+    }
+  }
+
+  /** SIGHUP re-reads the local configuration, as for Patroni. */
+  @SuppressWarnings("sunapi")
+  private static void installReloadSignal(Vertx vertx) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
+          signal -> vertx.eventBus().send(io.vigil.bus.Addresses.AGENT_RELOAD, "SIGHUP"));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGHUP cannot be handled on this platform: reload with POST /reload instead");
+    }
+  }
+
+  /**
+   * SPEC §2.0: wait for the DCS, then look for a member key with this name whose REST API still answers
+   * {@code /liveness}; a crashed predecessor's key (no answer) is fine.
+   */
+  private static boolean anotherNodeWithMyNameIsAlive(Dcs dcs, Settings settings, CountDownLatch stop)
+      throws InterruptedException {
+    Cluster cluster = null;
+    while (cluster == null && stop.getCount() > 0) {
+      try {
+        cluster = await(dcs.loadCluster(), Duration.ofSeconds(60));
+      } catch (RuntimeException e) {
+        LOG.warn("waiting on DCS: {}", e.getMessage());
+        Thread.sleep(STARTUP_RETRY.toMillis());
+      }
+    }
+    Member same = cluster == null ? null : cluster.member(settings.name()).orElse(null);
+    if (same == null || same.apiUrl() == null) {
+      return false;
+    }
+    String base = PeerProbe.apiBase(same);
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(base + "/liveness"))
+          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+      return answer.statusCode() == 200;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Waits on the main thread (never an event loop) for start-up and shutdown steps. */
+  private static <T> T await(Future<T> future, Duration limit) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out after " + limit.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void awaitQuietly(Future<?> future, Duration limit) {
+    try {
+      await(future, limit);
+    } catch (RuntimeException e) {
+      LOG.warn("during shutdown: {}", e.getMessage());
+    }
   }
 }

@@ -1,0 +1,610 @@
+package io.vigil.runtime;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.bus.Addresses;
+import io.vigil.bus.HaReply;
+import io.vigil.bus.HaRequest;
+import io.vigil.bus.NodeStatus;
+import io.vigil.bus.RecordCodec;
+import io.vigil.cluster.Cluster;
+import io.vigil.cluster.Leader;
+import io.vigil.cluster.Member;
+import io.vigil.config.EffectiveConfig;
+import io.vigil.config.GlobalConfig;
+import io.vigil.config.GlobalConfigParser;
+import io.vigil.config.Settings;
+import io.vigil.config.SettingsLoader;
+import io.vigil.config.Tags;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsTiming;
+import io.vigil.ha.ClusterView;
+import io.vigil.ha.Decision;
+import io.vigil.ha.HaEngine;
+import io.vigil.ha.HaSettings;
+import io.vigil.ha.LocalState;
+import io.vigil.ha.PeerStatus;
+import io.vigil.postgres.PostgresController;
+import io.vigil.postgres.PostgresRole;
+import io.vigil.postgres.PostgresState;
+import io.vigil.postgres.ReplicationSource;
+import io.vigil.postgres.StopMode;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA loop (ARCHITECTURE.md "The HA cycle"): wakes every loop_wait seconds, at once when the DCS watch sees the
+ * leader key change or vanish, when PostgreSQL changes state, and when a REST request arrives; gathers the inputs,
+ * asks the pure {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
+ * {@link Addresses#HA_CYCLE}. One cycle at a time; a wake-up during a cycle runs the next one right after it.
+ */
+public final class HaLoopVerticle extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(HaLoopVerticle.class);
+
+  private Settings settings;
+  private final Dcs dcs;
+  private final IntConsumer exit;
+  private final HaEngine engine = new HaEngine();
+  private final LoopState state = new LoopState();
+
+  private PostgresController pg;
+  private AsyncExecutor async;
+  private ActionRunner runner;
+  private PeerProbe peers;
+  private HaSettings haSettings;
+  private Map<String, Object> appliedParameters = Map.of();
+
+  private boolean cycleRunning;
+  private boolean wakePending;
+  private boolean stopping;
+  private long timerId = -1;
+  private PostgresState lastPostgres;
+
+  /**
+   * @param dcs this agent's DCS client (shared with the REST API)
+   * @param exit called with an exit code when the engine decides the agent must stop (duplicate name, ...)
+   */
+  public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
+    this.settings = settings;
+    this.dcs = dcs;
+    this.exit = exit;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    RecordCodec.register(vertx, NodeStatus.class);
+    RecordCodec.register(vertx, PostgresState.class);
+    GlobalConfig initial = GlobalConfigParser.parse(
+        settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
+    haSettings = HaSettings.of(settings, initial);
+    async = new AsyncExecutor(vertx);
+    peers = new PeerProbe(vertx, settings.ctl() != null && settings.ctl().insecure());
+    PostgresController.create(vertx, settings, async).onComplete(ar -> {
+      if (ar.failed()) {
+        started.fail(ar.cause());
+        return;
+      }
+      pg = ar.result();
+      runner = new ActionRunner(vertx, settings, dcs, pg, async, state, () -> wake("long action finished"), exit);
+      applyGlobalConfig(initial);
+      vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
+      vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
+      vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, this::onRequest);
+      vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
+      dcs.watch(change -> vertx.runOnContext(v -> wake("DCS: " + change)));
+      started.complete();
+      wake("start");
+    });
+  }
+
+  private void onPostgresState(PostgresState s) {
+    PostgresState previous = lastPostgres;
+    lastPostgres = s;
+    if (previous == null || previous.running() != s.running() || previous.inRecovery() != s.inRecovery()) {
+      wake("PostgreSQL " + s.state());
+    }
+  }
+
+  /** Runs a cycle now, or right after the one in progress. */
+  void wake(String reason) {
+    if (stopping) {
+      return;
+    }
+    if (cycleRunning) {
+      wakePending = true;
+      return;
+    }
+    LOG.debug("cycle woken: {}", reason);
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+    runCycle();
+  }
+
+  private void runCycle() {
+    cycleRunning = true;
+    wakePending = false;
+    gather()
+        .compose(this::decideAndAct)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.error("HA cycle failed: {}", String.valueOf(ar.cause()), ar.cause());
+          }
+          cycleRunning = false;
+          if (stopping) {
+            return;
+          }
+          if (wakePending) {
+            vertx.runOnContext(v -> wake("pending"));
+          } else {
+            long delay = ar.succeeded() && ar.result() != null ? ar.result() : haSettings.global().loopWait() * 1000L;
+            timerId = vertx.setTimer(Math.max(1, delay), id -> {
+              timerId = -1;
+              wake("loop_wait");
+            });
+          }
+        });
+  }
+
+  // --- gather ---
+
+  private record Inputs(ClusterView view, LocalState local) {}
+
+  private Future<Inputs> gather() {
+    Future<Cluster> cluster = dcs.loadCluster();
+    Future<PostgresState> postgres = pg.state();
+    Future<LocalState.DataDirectory> dataDir = pg.isRunning()
+        ? Future.succeededFuture(LocalState.DataDirectory.UNKNOWN)
+        : pg.controlData().map(cd -> new LocalState.DataDirectory(cd.clusterState(),
+            Files.exists(settings.postgresql().dataDir().resolve("standby.signal")),
+            Files.exists(settings.postgresql().dataDir().resolve("backup_label"))))
+            .otherwise(LocalState.DataDirectory.UNKNOWN);
+    return Future.join(cluster, postgres, dataDir).transform(ignored -> {
+      if (postgres.failed()) {
+        return Future.failedFuture(postgres.cause());
+      }
+      ClusterView view;
+      if (cluster.succeeded()) {
+        Cluster c = injectFailsafeLeader(cluster.result());
+        state.lastCluster = c;
+        state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
+        if (!c.isUnlocked()) {
+          state.lastLeaderCluster = c;
+        }
+        applyConfigChange(c);
+        view = ClusterView.of(c).withLastLeaderCluster(state.lastLeaderCluster);
+      } else {
+        LOG.warn("could not read the cluster from the DCS: {}", cluster.cause().getMessage());
+        view = ClusterView.unreachable(state.lastCluster);
+      }
+      LocalState local = localState(postgres.result(), dataDir.result());
+      return gatherPeers(view, local)
+          .compose(v -> gatherFailsafeAcks(v, local))
+          .compose(v -> gatherDivergence(v, local));
+    });
+  }
+
+  private LocalState localState(PostgresState postgres, LocalState.DataDirectory dataDir) {
+    lastPostgres = postgres;
+    LocalState.Requests requests = new LocalState.Requests(state.restartRequest, state.reinitializeRequest);
+    return new LocalState(settings.name(), settings.tags(), postgres, dataDir, state.running, state.completed,
+        state.leaderKey, System.nanoTime() / 1_000_000, Instant.now(), state.shutdownRequested, requests,
+        state.synchronousStandbyNames, haSettings.usePgRewind(), null,
+        new LocalState.Watchdog(true, true, false));
+  }
+
+  /**
+   * While the leader's failsafe heartbeat is fresh, an unlocked view carries that leader, so replicas keep
+   * following it instead of racing (SPEC §2.8 step 5).
+   */
+  private Cluster injectFailsafeLeader(Cluster c) {
+    if (!c.isUnlocked() || !haSettings.global().failsafeMode() || state.failsafeLeader == null
+        || System.nanoTime() / 1_000_000 > state.failsafeLeaderUntilMillis) {
+      return c;
+    }
+    return c.withLeader(new Leader(0, null, state.failsafeLeader));
+  }
+
+  private Future<Inputs> gatherPeers(ClusterView view, LocalState local) {
+    if (!HaEngine.peerStatusesNeeded(view, local)) {
+      return Future.succeededFuture(new Inputs(view, local));
+    }
+    List<Member> others = view.cluster().members().stream()
+        .filter(m -> !m.name().equals(settings.name())).toList();
+    return peers.probe(others).map(answers -> {
+      Map<String, PeerStatus> statuses = new LinkedHashMap<>();
+      answers.forEach((name, json) -> statuses.put(name, json == null ? PeerStatus.unreachable(name) : peer(name, json)));
+      return new Inputs(view.withPeers(statuses), local);
+    });
+  }
+
+  static PeerStatus peer(String name, JsonObject json) {
+    String role = json.getString("role", "");
+    boolean primary = "primary".equals(role) || "master".equals(role);
+    JsonObject xlog = json.getJsonObject("xlog", new JsonObject());
+    Long wal = primary ? xlog.getLong("location")
+        : max(xlog.getLong("received_location"), xlog.getLong("replayed_location"));
+    JsonObject tags = json.getJsonObject("tags", new JsonObject());
+    Tags typed = new Tags(tags.getMap());
+    return new PeerStatus(name, true, primary, wal, json.getInteger("timeline"), typed.nofailover(),
+        typed.failoverPriority(), json.getBoolean("watchdog_failed", false));
+  }
+
+  private static Long max(Long a, Long b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Math.max(a, b);
+  }
+
+  private Future<Inputs> gatherFailsafeAcks(Inputs in, LocalState local) {
+    if (!HaEngine.failsafeProbeNeeded(in.view(), in.local(), haSettings)) {
+      return Future.succeededFuture(in);
+    }
+    Cluster c = in.view().cluster();
+    JsonObject body = new JsonObject()
+        .put("name", settings.name())
+        .put("conn_url", settings.postgresql().connUrl())
+        .put("api_url", settings.restapi().apiUrl());
+    List<String> names = new ArrayList<>();
+    List<Future<Integer>> answers = new ArrayList<>();
+    c.failsafe().members().forEach((name, apiUrl) -> {
+      if (!name.equals(settings.name())) {
+        names.add(name);
+        Member target = new Member(name, 0, null, Map.of("api_url", apiUrl));
+        answers.add(peers.post(target, "/failsafe", body)
+            .compose(code -> code == 200 ? Future.succeededFuture(code) : peers.post(target, "/failsafe", body)));
+      }
+    });
+    return Future.join(answers).transform(ignored -> {
+      Set<String> acks = new HashSet<>();
+      for (int i = 0; i < names.size(); i++) {
+        if (answers.get(i).succeeded() && answers.get(i).result() == 200) {
+          acks.add(names.get(i));
+        }
+      }
+      return Future.succeededFuture(new Inputs(in.view().withFailsafeAcks(acks), in.local()));
+    });
+  }
+
+  private Future<Inputs> gatherDivergence(Inputs in, LocalState local) {
+    if (!HaEngine.divergenceCheckNeeded(in.view(), in.local(), state.memory)) {
+      return Future.succeededFuture(in);
+    }
+    Member leader = in.view().cluster().member(in.view().cluster().leaderName()).orElse(null);
+    if (leader == null || leader.connUrl() == null) {
+      return Future.succeededFuture(in);
+    }
+    return pg.checkRewind(ReplicationSource.fromMember(leader)).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("could not check whether the timeline diverged from {}: {}", leader.name(), ar.cause().getMessage());
+        return Future.succeededFuture(in);
+      }
+      LocalState l = in.local();
+      LocalState withVerdict = new LocalState(l.name(), l.tags(), l.postgres(), l.dataDirectory(), l.longAction(),
+          l.lastCompleted(), l.leaderKey(), l.nowMillis(), l.now(), l.shutdownRequested(), l.requests(),
+          l.synchronousStandbyNames(), l.rewindPossible(),
+          ar.result().needed() ? LocalState.Divergence.DIVERGED : LocalState.Divergence.NOT_DIVERGED, l.watchdog());
+      return Future.succeededFuture(new Inputs(in.view(), withVerdict));
+    });
+  }
+
+  // --- decide and act ---
+
+  /** @return the delay until the next cycle, in ms */
+  private Future<Long> decideAndAct(Inputs in) {
+    Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
+    state.memory = decision.memory();
+    state.completed = null;
+    Cluster cluster = in.view().cluster();
+    state.paused = haSettings.global().pause() || cluster != null && cluster.isPaused();
+    logDecision(decision.message());
+    return runner.run(decision, cluster, haSettings.global(), in.local().postgres())
+        .compose(v -> syncSlots(cluster))
+        .compose(v -> publish(decision, cluster))
+        .map(v -> {
+          long loop = haSettings.global().loopWait() * 1000L;
+          return decision.wakeInMillis() == null ? loop : Math.min(loop, decision.wakeInMillis());
+        });
+  }
+
+  private void logDecision(String message) {
+    String line = (state.paused ? "PAUSE: " : "") + message;
+    LOG.info("{}", line);
+    state.lastMessage = message;
+  }
+
+  /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (§2.1 step 15). */
+  private Future<Void> syncSlots(Cluster cluster) {
+    GlobalConfig g = haSettings.global();
+    if (!g.useSlots() || cluster == null || !pg.isRunning() || state.running != null
+        || !"running".equals(pg.stateName())) {
+      return Future.succeededFuture();
+    }
+    Map<String, Long> statusSlots = cluster.status().slots() == null ? Map.of() : cluster.status().slots();
+    return pg.syncReplicationSlots(cluster.members(), g.slots(), g.ignoreSlots(), statusSlots,
+            settings.tags().nofailover(), g.isStandbyCluster())
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("could not synchronize replication slots: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> publish(Decision decision, Cluster cluster) {
+    return pg.state().otherwise(lastPostgres).map(postgres -> {
+      NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
+          cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
+          state.dcsLastSeenEpochSeconds, System.nanoTime() / 1_000_000, haSettings.global().ttl(),
+          state.running == null ? null : state.running.name(), state.scheduledRestart, false);
+      vertx.eventBus().publish(Addresses.HA_CYCLE, status);
+      return null;
+    });
+  }
+
+  // --- dynamic configuration ---
+
+  private void applyConfigChange(Cluster c) {
+    if (c.config() == null || c.config().version() == state.lastConfigVersion) {
+      return;
+    }
+    state.lastConfigVersion = c.config().version();
+    GlobalConfigParser.Parsed parsed = GlobalConfigParser.parse(c.config().data());
+    parsed.warnings().forEach(w -> LOG.warn("/config: {}", w));
+    applyGlobalConfig(parsed.config());
+  }
+
+  private void applyGlobalConfig(GlobalConfig global) {
+    haSettings = haSettings.withGlobal(global);
+    dcs.setTiming(new DcsTiming(global.ttl(), global.loopWait(), global.retryTimeout()));
+    EffectiveConfig effective = new EffectiveConfig(settings, global);
+    PostgresRole role = lastPostgres == null || lastPostgres.role() == null ? PostgresRole.REPLICA : lastPostgres.role();
+    Map<String, Object> parameters = effective.postgresParameters(role);
+    pg.setAccessFiles(effective.pgHba(role), effective.pgIdent(role));
+    pg.setUsePgRewind(effective.usePgRewind());
+    if (!parameters.equals(appliedParameters)) {
+      boolean reload = !appliedParameters.isEmpty() && pg.isRunning();
+      appliedParameters = parameters;
+      pg.setParameters(parameters);
+      if (reload) {
+        pg.reload().onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * SIGHUP / POST /reload: re-reads the file the agent started from. An invalid file is logged and ignored, so a
+   * typo never takes a running node down; identity and addresses need a restart.
+   */
+  private void reloadLocalConfig(String who) {
+    if (settings.source() == null) {
+      LOG.info("reload requested by {}: configured by environment only, nothing to re-read", who);
+      return;
+    }
+    vertx.<Settings>executeBlocking(() -> SettingsLoader.load(settings.source(), System.getenv()).settings())
+        .onFailure(e -> LOG.error("reload requested by {}: keeping the running configuration: {}", who, e.getMessage()))
+        .onSuccess(fresh -> {
+          if (!fresh.name().equals(settings.name()) || !fresh.scope().equals(settings.scope())
+              || !fresh.postgresql().dataDir().equals(settings.postgresql().dataDir())) {
+            LOG.warn("reload: name, scope and data_dir changes need a restart of the agent; they were not applied");
+          }
+          LOG.info("reloaded the local configuration from {} ({})", settings.source(), who);
+          settings = fresh;
+          runner.setSettings(fresh);
+          haSettings = HaSettings.of(fresh, haSettings.global());
+          applyGlobalConfig(haSettings.global());
+          wake("reload");
+        });
+  }
+
+  // --- REST requests (Addresses.HA_REQUEST) ---
+
+  private void onRequest(Message<Object> msg) {
+    Object body = msg.body();
+    if (body instanceof HaRequest.Restart r) {
+      restartNow(msg, r);
+    } else if (body instanceof HaRequest.ScheduleRestart r) {
+      scheduleRestart(msg, r);
+    } else if (body instanceof HaRequest.CancelScheduledRestart) {
+      if (state.scheduledRestart == null) {
+        msg.reply(new HaReply(404, "no restarts are scheduled"));
+      } else {
+        state.scheduledRestart = null;
+        state.restartRequest = null;
+        msg.reply(new HaReply(200, "scheduled restart deleted"));
+      }
+    } else if (body instanceof HaRequest.Reload) {
+      msg.reply(new HaReply(202, "reload scheduled"));
+      vertx.eventBus().send(Addresses.AGENT_RELOAD, "POST /reload");
+    } else if (body instanceof HaRequest.Reinitialize r) {
+      reinitialize(msg, r);
+    } else if (body instanceof HaRequest.FailsafeHeartbeat f) {
+      failsafeHeartbeat(msg, f);
+    } else {
+      msg.fail(400, "unknown request " + body);
+    }
+  }
+
+  private void restartNow(Message<Object> msg, HaRequest.Restart r) {
+    PostgresState s = lastPostgres;
+    if (!restartMatches(s, r.role(), r.postgresVersion(), r.restartPending())) {
+      msg.reply(new HaReply(503, "restart conditions are not satisfied"));
+      return;
+    }
+    if (state.running != null) {
+      msg.reply(new HaReply(503, state.running.name() + " already in progress"));
+      return;
+    }
+    state.restartRequest = new LocalState.RestartRequest(null, r.timeoutSeconds(), role(r.role()),
+        r.restartPending(), s == null ? null : s.postmasterStartTime());
+    state.reply(state.restartWaiter, 503, "restart request replaced by a newer one");
+    state.restartWaiter = msg;
+    wake("restart request");
+  }
+
+  private void scheduleRestart(Message<Object> msg, HaRequest.ScheduleRestart r) {
+    if (state.scheduledRestart != null) {
+      msg.reply(new HaReply(409, "Another restart is already scheduled"));
+      return;
+    }
+    PostgresState s = lastPostgres;
+    Map<String, Object> shown = new LinkedHashMap<>();
+    shown.put("schedule", r.schedule().toString());
+    shown.put("postmaster_start_time", s == null ? null : s.postmasterStartTime());
+    if (r.role() != null) {
+      shown.put("role", r.role());
+    }
+    if (r.postgresVersion() != null) {
+      shown.put("postgres_version", r.postgresVersion());
+    }
+    if (r.restartPending()) {
+      shown.put("restart_pending", true);
+    }
+    if (r.timeoutSeconds() != null) {
+      shown.put("timeout", r.timeoutSeconds());
+    }
+    state.scheduledRestart = shown;
+    state.restartRequest = new LocalState.RestartRequest(r.schedule().toInstant(), r.timeoutSeconds(), role(r.role()),
+        r.restartPending(), s == null ? null : s.postmasterStartTime());
+    msg.reply(new HaReply(202, "Restart scheduled"));
+  }
+
+  private static PostgresRole role(String name) {
+    if (name == null) {
+      return null;
+    }
+    return PostgresRole.fromPatroniName(name);
+  }
+
+  /** Patroni's restart_matches: role, postgres_version (restart only if older) and pending_restart filters. */
+  static boolean restartMatches(PostgresState s, String role, String version, boolean pendingOnly) {
+    if (s == null) {
+      return role == null && version == null && !pendingOnly;
+    }
+    if (role != null) {
+      String mine = s.isPrimary() ? "primary" : "replica";
+      if (!role.equals(mine) && !("master".equals(role) && "primary".equals(mine))) {
+        return false;
+      }
+    }
+    if (version != null && s.serverVersion() != null && s.serverVersion() >= versionNumber(version)) {
+      return false;
+    }
+    return !pendingOnly || s.pendingRestart();
+  }
+
+  static int versionNumber(String version) {
+    String[] parts = version.split("\\.");
+    int major = Integer.parseInt(parts[0]);
+    int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+    return major >= 10 ? major * 10000 + minor : major * 10000 + minor * 100
+        + (parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+  }
+
+  private void reinitialize(Message<Object> msg, HaRequest.Reinitialize r) {
+    Cluster c = state.lastCluster;
+    if (c == null || c.isUnlocked()) {
+      msg.reply(new HaReply(503, "Cluster has no leader, can not reinitialize"));
+      return;
+    }
+    if (settings.name().equals(c.leaderName())) {
+      msg.reply(new HaReply(503, "I am the leader, can not reinitialize"));
+      return;
+    }
+    if (state.running != null && !r.force()) {
+      msg.reply(new HaReply(503, state.running.name() + " already in progress"));
+      return;
+    }
+    if (r.force()) {
+      async.cancel();
+    }
+    state.reinitializeRequest = new LocalState.ReinitializeRequest(r.force(), r.fromLeader());
+    msg.reply(new HaReply(200, "reinitialize started"));
+    wake("reinitialize request");
+  }
+
+  private void failsafeHeartbeat(Message<Object> msg, HaRequest.FailsafeHeartbeat f) {
+    PostgresState s = lastPostgres;
+    if (s != null && s.isPrimary()) {
+      msg.reply(new HaReply(500, "Running as a leader"));
+      return;
+    }
+    Object name = f.body().get("name");
+    if (name == null) {
+      msg.reply(new HaReply(500, "no leader name in the failsafe request"));
+      return;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("conn_url", f.body().get("conn_url"));
+    data.put("api_url", f.body().get("api_url"));
+    data.put("role", "primary");
+    data.put("state", "running");
+    state.failsafeLeader = new Member(String.valueOf(name), 0, null, data);
+    state.failsafeLeaderUntilMillis = System.nanoTime() / 1_000_000 + haSettings.global().ttl() * 1000L;
+    Long lsn = s == null ? null : s.walPosition();
+    msg.reply(new HaReply(200, "Accepted", lsn == null ? Map.of() : Map.of("lsn", Long.toString(lsn))));
+  }
+
+  // --- shutdown (SPEC §2.9) ---
+
+  /**
+   * Stops PostgreSQL and releases the leader key, or, in pause, leaves both alone. Completes when done; the
+   * DCS client is closed by the caller.
+   */
+  Future<Void> shutdown() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+      }
+      async.cancel();
+      if (state.paused) {
+        LOG.info("Leader key is not deleted and Postgresql is not stopped due paused state");
+        pg.close().onComplete(ar -> done.complete());
+        return;
+      }
+      boolean leader = state.leaderKey == io.vigil.ha.LeaderKeyWrite.HELD;
+      pg.stop(StopMode.FAST)
+          .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
+          .compose(x -> touchStopped())
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              LOG.warn("shutdown: {}", ar.cause().getMessage());
+            }
+            pg.close().onComplete(x -> done.complete());
+          });
+    });
+    return done.future();
+  }
+
+  private Future<Void> releaseAfterStop() {
+    return pg.controlData()
+        .compose(cd -> dcs.writeStatus(new io.vigil.cluster.Status(cd.latestCheckpointLsn(), null, null)))
+        .otherwiseEmpty()
+        .compose(v -> dcs.releaseLeaderKey())
+        .onSuccess(released -> LOG.info("Leader key released"))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  private Future<Void> touchStopped() {
+    Map<String, Object> data = MemberData.build(settings.postgresql().connUrl(), null, settings.restapi().apiUrl(),
+        "stopped", state.role, null, settings.tags().values(), true, false, null);
+    return dcs.touchMember(data).otherwiseEmpty();
+  }
+}
