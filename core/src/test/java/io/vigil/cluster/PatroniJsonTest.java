@@ -68,13 +68,34 @@ class PatroniJsonTest {
     assertEquals(text, PatroniJson.readObject(expected).get("t"));
   }
 
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("floats")
+  void writesFloatsAsPythonRepr(double value, String python) {
+    assertEquals(python, PatroniJson.pythonRepr(value));
+    assertEquals("{\"f\":" + python + "}", PatroniJson.writeObject(Map.of("f", value)));
+  }
+
+  static Stream<Arguments> floats() {
+    // expected texts from Python 3 repr()
+    return Stream.of(
+        Arguments.of(1.5, "1.5"), Arguments.of(0.9, "0.9"), Arguments.of(1e-05, "1e-05"),
+        Arguments.of(0.0001, "0.0001"), Arguments.of(1e16, "1e+16"), Arguments.of(1.5e20, "1.5e+20"),
+        Arguments.of(123456789012345.6, "123456789012345.6"), Arguments.of(1e15, "1000000000000000.0"),
+        Arguments.of(10000000.0, "10000000.0"), Arguments.of(0.1 + 0.2, "0.30000000000000004"),
+        Arguments.of(-2.5e-7, "-2.5e-07"), Arguments.of(0.0, "0.0"), Arguments.of(-0.0, "-0.0"),
+        Arguments.of(1e300, "1e+300"));
+  }
+
   @Test
   void writesFloatsAsPythonDoesForPlainValues() {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("n", 1.5);
+    data.put("big", 1e7);
+    data.put("small", 1e-5f);
     data.put("b", false);
     data.put("z", null);
-    assertEquals("{\"n\":1.5,\"b\":false,\"z\":null}", PatroniJson.writeObject(data));
+    assertEquals("{\"n\":1.5,\"big\":10000000.0,\"small\":1e-05,\"b\":false,\"z\":null}",
+        PatroniJson.writeObject(data));
   }
 
   @Test
