@@ -1,9 +1,17 @@
 package io.vigil.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +38,87 @@ import java.util.TreeSet;
  */
 public final class PatroniJson {
   private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       // Python's json accepts any size of integer; LSNs and system ids do not fit an int
       .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       // Python rejects "{}x"; Jackson would stop after the first value
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  static {
+    MAPPER.getFactory().setCharacterEscapes(new PythonEscapes());
+    MAPPER.registerModule(new SimpleModule("python-floats")
+        .addSerializer(Double.class, new PythonFloat<>())
+        .addSerializer(Float.class, new PythonFloat<>()));
+  }
+
+  /**
+   * Python's {@code repr(float)}: the shortest round-tripping digits, positional for exponents -4..15
+   * ({@code 10000000.0}, {@code 0.0001}), scientific otherwise with a signed two-digit exponent
+   * ({@code 1e-05}, {@code 1.5e+20}). Java's own form ({@code 1.0E7}) would differ.
+   */
+  private static final class PythonFloat<T extends Number> extends StdSerializer<T> {
+    @SuppressWarnings("unchecked")
+    PythonFloat() {
+      super((Class<T>) (Class<?>) Number.class);
+    }
+
+    @Override
+    public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      // a float's own shortest digits, not those of its exact double value (1e-5f is 9.99999974e-6)
+      double d = value instanceof Float f ? Double.parseDouble(Float.toString(f)) : value.doubleValue();
+      gen.writeNumber(pythonRepr(d));
+    }
+  }
+
+  static String pythonRepr(double d) {
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Infinity" : "-Infinity";
+    }
+    if (d == 0) {
+      return (1 / d < 0) ? "-0.0" : "0.0";
+    }
+    BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+    String digits = exact.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - exact.scale();
+    String sign = d < 0 ? "-" : "";
+    if (exponent < -4 || exponent >= 16) {
+      String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+    }
+    String plain = exact.abs().toPlainString();
+    return sign + (plain.contains(".") ? plain : plain + ".0");
+  }
+
+  /**
+   * Python's {@code ensure_ascii}: everything outside space..tilde is escaped; newline, return, tab, backspace
+   * and form feed in their short forms, the rest as a backslash-u escape with lower-case hex (UTF-16 units, so a
+   * surrogate pair comes out as two escapes).
+   */
+  private static final class PythonEscapes extends CharacterEscapes {
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+    static {
+      for (int c = 0; c < 0x20; c++) {
+        if (ASCII[c] == ESCAPE_STANDARD) {
+          ASCII[c] = ESCAPE_CUSTOM;
+        }
+      }
+      ASCII[0x7f] = ESCAPE_CUSTOM;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return new SerializedString(String.format("\\u%04x", ch));
+    }
+  }
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private PatroniJson() {}

@@ -50,12 +50,52 @@ class PatroniJsonTest {
     assertEquals("{\"ttl\":10,\"loop_wait\":2,\"failsafe_mode\":true}", PatroniJson.writeObject(c.data()));
   }
 
+  static Stream<Arguments> pythonEscapes() {
+    // expected texts from Python 3: json.dumps({"t": s}, separators=(',', ':'))
+    return Stream.of(
+        Arguments.of("caf\u00e9", "{\"t\":\"caf\\u00e9\"}"),
+        Arguments.of("\u00c9t\u00e9", "{\"t\":\"\\u00c9t\\u00e9\"}"),
+        Arguments.of("\ud83d\ude00", "{\"t\":\"\\ud83d\\ude00\"}"),
+        Arguments.of("a\nb\tc\r\b\f", "{\"t\":\"a\\nb\\tc\\r\\b\\f\"}"),
+        Arguments.of("\u0001\u001f\u007f", "{\"t\":\"\\u0001\\u001f\\u007f\"}"),
+        Arguments.of("q\"b\\/~", "{\"t\":\"q\\\"b\\\\/~\"}"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("pythonEscapes")
+  void escapesLikePythonEnsureAscii(String text, String expected) throws Exception {
+    assertEquals(expected, PatroniJson.writeObject(Map.of("t", text)));
+    assertEquals(text, PatroniJson.readObject(expected).get("t"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("floats")
+  void writesFloatsAsPythonRepr(double value, String python) {
+    assertEquals(python, PatroniJson.pythonRepr(value));
+    assertEquals("{\"f\":" + python + "}", PatroniJson.writeObject(Map.of("f", value)));
+  }
+
+  static Stream<Arguments> floats() {
+    // expected texts from Python 3 repr()
+    return Stream.of(
+        Arguments.of(1.5, "1.5"), Arguments.of(0.9, "0.9"), Arguments.of(1e-05, "1e-05"),
+        Arguments.of(0.0001, "0.0001"), Arguments.of(1e16, "1e+16"), Arguments.of(1.5e20, "1.5e+20"),
+        Arguments.of(123456789012345.6, "123456789012345.6"), Arguments.of(1e15, "1000000000000000.0"),
+        Arguments.of(10000000.0, "10000000.0"), Arguments.of(0.1 + 0.2, "0.30000000000000004"),
+        Arguments.of(-2.5e-7, "-2.5e-07"), Arguments.of(0.0, "0.0"), Arguments.of(-0.0, "-0.0"),
+        Arguments.of(1e300, "1e+300"));
+  }
+
   @Test
-  void writesNonAsciiEscapedLikePythonEnsureAscii() {
+  void writesFloatsAsPythonDoesForPlainValues() {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("tag", "caf\u00e9");
     data.put("n", 1.5);
-    assertEquals("{\"tag\":\"caf\\u00E9\",\"n\":1.5}", PatroniJson.writeObject(data));
+    data.put("big", 1e7);
+    data.put("small", 1e-5f);
+    data.put("b", false);
+    data.put("z", null);
+    assertEquals("{\"n\":1.5,\"big\":10000000.0,\"small\":1e-05,\"b\":false,\"z\":null}",
+        PatroniJson.writeObject(data));
   }
 
   @Test

@@ -45,7 +45,9 @@ import java.util.function.LongFunction;
  *   <li>Reads come from the {@link WatchCache} while its watch is healthy and it holds this agent's own
  *       writes; otherwise straight from etcd (linearizable).</li>
  * </ul>
- * Every call finishes within retry_timeout; see {@link EtcdConnection} for failures. Call it from the Vert.x
+ * Every call finishes within retry_timeout; see {@link EtcdConnection} for failures. Calls whose replay is
+ * harmless (reads, keepalives, plain puts, renew, whose writes are guarded by our own name) are retried on
+ * connection errors within that time; compare-and-set writes, acquire and release are tried once. Call it from the Vert.x
  * context that created it (calls from elsewhere hop onto that context).
  */
 final class EtcdDcs implements Dcs {
@@ -127,7 +129,7 @@ final class EtcdDcs implements Dcs {
   @Override
   public Future<Boolean> renewLeaderKey() {
     String key = keys.key(DcsKeys.LEADER);
-    return connection.operation("renew leader key", key, false, () ->
+    return connection.operation("renew leader key", key, true, () ->
         lease.refresh(true).compose(id -> readKey(DcsKeys.LEADER).compose(node -> {
           if (node != null && node.value().equals(name) && Long.toString(id).equals(node.session())) {
             // attached to our lease: the keepalive alone keeps it, and its mod_revision stays put
@@ -146,7 +148,7 @@ final class EtcdDcs implements Dcs {
   @Override
   public Future<Void> takeLeaderKey() {
     String key = keys.key(DcsKeys.LEADER);
-    return connection.operation("take leader key", key, false, () ->
+    return connection.operation("take leader key", key, true, () ->
         withLease(lease.ensure(), id -> put(key, name, id).map(true))).mapEmpty();
   }
 
@@ -162,7 +164,7 @@ final class EtcdDcs implements Dcs {
   public Future<Void> touchMember(Map<String, Object> data) {
     String key = keys.member(name);
     String value = PatroniJson.writeObject(data);
-    return connection.operation("touch member key", key, false, () -> lease.refresh(false).compose(id -> {
+    return connection.operation("touch member key", key, true, () -> lease.refresh(false).compose(id -> {
       StoredValue known = cache.fresh() ? cache.get(DcsKeys.MEMBERS + name) : lastDirect.get(DcsKeys.MEMBERS + name);
       if (known != null && known.value().equals(value) && Long.toString(id).equals(known.session())) {
         return Future.succeededFuture(true);
@@ -177,7 +179,7 @@ final class EtcdDcs implements Dcs {
   public Future<Boolean> initialize(String systemId, boolean createOnly) {
     String key = keys.key(DcsKeys.INITIALIZE);
     if (!createOnly) {
-      return connection.operation("write", key, false, () -> put(key, systemId, 0).map(true));
+      return connection.operation("write", key, true, () -> put(key, systemId, 0).map(true));
     }
     return connection.operation("initialize", key, false, () -> txn(Txn.of(
         new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)), Op.put(bytes(key), bytes(systemId), PutOption.DEFAULT))));
@@ -186,7 +188,7 @@ final class EtcdDcs implements Dcs {
   @Override
   public Future<Void> cancelInitialization() {
     String key = keys.key(DcsKeys.INITIALIZE);
-    return connection.operation("cancel initialization", key, false, () -> delete(key, false)).mapEmpty();
+    return connection.operation("cancel initialization", key, true, () -> delete(key, false)).mapEmpty();
   }
 
   @Override
@@ -232,7 +234,7 @@ final class EtcdDcs implements Dcs {
 
   @Override
   public Future<Void> deleteCluster() {
-    return connection.operation("delete cluster", keys.base(), false, () -> delete(keys.base(), true)).mapEmpty();
+    return connection.operation("delete cluster", keys.base(), true, () -> delete(keys.base(), true)).mapEmpty();
   }
 
   // ------------------------------------------------------------------------------------------------ lifecycle
@@ -293,7 +295,7 @@ final class EtcdDcs implements Dcs {
 
   private Future<Void> plainPut(String relative, String value) {
     String key = keys.key(relative);
-    return connection.operation("write", key, false, () -> put(key, value, 0)).mapEmpty();
+    return connection.operation("write", key, true, () -> put(key, value, 0)).mapEmpty();
   }
 
   private static PutOption withLease(long id) {
