@@ -25,11 +25,12 @@ import org.apache.zookeeper.data.Id;
 
 /**
  * One ZooKeeper session: a Curator client plus a persistent recursive watch on the cluster's znode (Curator's
- * {@link PersistentWatcher}, re-registered after every reconnect) that drives {@code Dcs.watch}. The raw
+ * {@link PersistentWatcher}, registered again after every reconnect) that drives {@code Dcs.watch}. The raw
  * watch is used rather than a CuratorCache: the cache can miss znodes created while it loads a root that does
- * not exist yet, and the events alone are all a wake-up needs. Patroni's "restart the session" (release of the leader key, a new ttl) is a
- * new instance of this class: closing the old client closes its session, which makes the server drop every
- * ephemeral znode it held at once.
+ * not exist yet, and the events alone are all a wake-up needs.
+ *
+ * <p>Patroni's "restart the session" (release of the leader key, a new ttl) is a new instance of this class:
+ * closing the old client closes its session, which makes the server drop every ephemeral znode it held at once.
  *
  * <p>Curator never retries here ({@link #NO_RETRY}): the Dcs decides per call whether a retry is safe (reads,
  * plain writes) or not (compare-and-set, create), within retry_timeout.
@@ -63,6 +64,8 @@ final class ZooKeeperSession implements AutoCloseable {
         .sessionTimeoutMs(sessionTimeoutMs)
         .connectionTimeoutMs(connectionTimeoutMs)
         .retryPolicy(NO_RETRY)
+        // the configured hosts are used as given (as Kazoo does), never replaced by the ensemble's own list
+        .ensembleTracker(false)
         // Curator's default node data is this host's IP address; Patroni's parent znodes are empty
         .defaultData(new byte[0])
         .threadFactory(r -> {
@@ -76,8 +79,8 @@ final class ZooKeeperSession implements AutoCloseable {
     }
     if (!options.authData().isEmpty()) {
       List<AuthInfo> auth = new ArrayList<>();
-      options.authData().forEach((scheme, credential) -> auth.add(
-          new AuthInfo(scheme, credential == null ? new byte[0] : credential.reveal().getBytes(StandardCharsets.UTF_8))));
+      options.authData().forEach((scheme, credential) -> auth.add(new AuthInfo(scheme,
+          credential == null ? new byte[0] : credential.reveal().getBytes(StandardCharsets.UTF_8))));
       builder.authorization(auth);
     }
     client = builder.build();

@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -99,9 +101,21 @@ final class ZooKeeperFixture implements AutoCloseable {
    */
   void expireSession(ZooKeeperDcs dcs) throws Exception {
     ZooKeeper handle = dcs.curator().getZookeeperClient().getZooKeeper();
-    ZooKeeper twin = new ZooKeeper(server.connectString(), 4000, event -> { },
-        handle.getSessionId(), handle.getSessionPasswd());
-    twin.close();
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper twin = new ZooKeeper(server.connectString(), 4000, event -> {
+      if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+        connected.countDown();
+      }
+    }, handle.getSessionId(), handle.getSessionPasswd());
+    try {
+      // closing before the twin is attached to the session would not end it
+      if (!connected.await(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new TimeoutException("the twin handle did not attach to session 0x"
+            + Long.toHexString(handle.getSessionId()));
+      }
+    } finally {
+      twin.close();
+    }
   }
 
   /**
