@@ -57,7 +57,7 @@ final class AgentNode {
     if (TestDirs.runningAsRoot()) {
       cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
     }
-    cmd.addAll(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-jar", jar.toString(),
+    cmd.addAll(List.of("java", "-Djava.util.logging.manager=io.vigil.log.DeferredResetLogManager", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-jar", jar.toString(),
         config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(dir.toFile())

@@ -666,7 +666,7 @@ public final class PostgresController {
         + "CASE WHEN pg_is_in_recovery() THEN (pg_control_checkpoint()).timeline_id "
         + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END";
     String receiver = "SELECT status, received_tli FROM pg_stat_wal_receiver";
-    String replication = "SELECT usename, application_name, client_addr::text, state, sync_state, sync_priority, "
+    String replication = "SELECT usename, application_name, host(client_addr), state, sync_state, sync_priority, "
         + "flush_lsn::text, replay_lsn::text FROM pg_stat_replication ORDER BY application_name";
     String pending = "SELECT s.name, current_setting(s.name), (SELECT f.setting FROM pg_file_settings f "
         + "WHERE f.name = s.name ORDER BY f.seqno DESC LIMIT 1) FROM pg_settings s "

@@ -44,6 +44,8 @@ final class ToolRunner {
 
   static final Registrar NO_CANCEL = p -> () -> { };
 
+  private static final List<String> POLLING_TOOLS = List.of("pg_isready", "pg_controldata");
+
   private ToolRunner() {}
 
   /**
@@ -52,7 +54,12 @@ final class ToolRunner {
    */
   static Result run(List<String> command, Map<String, String> env, Duration timeout, Consumer<String> lineSink,
       Registrar registrar) throws IOException {
-    LOG.info("running {}", String.join(" ", command));
+    if (POLLING_TOOLS.stream().anyMatch(t -> command.stream().anyMatch(c -> c.endsWith("/" + t)))) {
+      // run every cycle or every 100 ms while waiting: at INFO they would drown the HA messages
+      LOG.debug("running {}", String.join(" ", command));
+    } else {
+      LOG.info("running {}", String.join(" ", command));
+    }
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(new File("/dev/null"));
     pb.directory(new File("/tmp"));
     pb.environment().put("LC_ALL", "C");

@@ -80,8 +80,11 @@ final class ActionRunner {
     this.settings = fresh;
   }
 
-  /** Runs the decision's actions; completes (never fails) when done or stopped at the first failure. */
-  Future<Void> run(Decision decision, Cluster cluster, GlobalConfig global, PostgresState observed) {
+  /**
+   * Runs the decision's actions; completes (never fails) when done, with null, or stopped at the first failure or
+   * refusal, with that action.
+   */
+  Future<Action> run(Decision decision, Cluster cluster, GlobalConfig global, PostgresState observed) {
     this.cluster = cluster;
     this.global = global;
     this.observed = observed;
@@ -89,7 +92,7 @@ final class ActionRunner {
     return runFrom(actions, 0);
   }
 
-  private Future<Void> runFrom(List<Action> actions, int index) {
+  private Future<Action> runFrom(List<Action> actions, int index) {
     if (index >= actions.size()) {
       return Future.succeededFuture();
     }
@@ -104,9 +107,9 @@ final class ActionRunner {
       }
       Action last = actions.get(actions.size() - 1);
       if (last instanceof Action.TouchMember && index < actions.size() - 1) {
-        return execute(last).<Void>mapEmpty().otherwiseEmpty();
+        return execute(last).otherwise(false).map(action);
       }
-      return Future.succeededFuture();
+      return Future.succeededFuture(action);
     });
   }
 

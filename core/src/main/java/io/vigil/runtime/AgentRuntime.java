@@ -106,7 +106,9 @@ public final class AgentRuntime {
     } finally {
       awaitQuietly(dcs.close(), Duration.ofSeconds(10));
       awaitQuietly(vertx.close(), Duration.ofSeconds(10));
+      LOG.info("vigil stopped");
       stopped.countDown();
+      io.vigil.log.DeferredResetLogManager.finish();
     }
   }
 

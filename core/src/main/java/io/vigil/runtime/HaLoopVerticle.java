@@ -22,6 +22,7 @@ import io.vigil.config.SettingsLoader;
 import io.vigil.config.Tags;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.ha.Action;
 import io.vigil.ha.ClusterView;
 import io.vigil.ha.Decision;
 import io.vigil.ha.HaEngine;
@@ -312,8 +313,11 @@ public final class HaLoopVerticle extends AbstractVerticle {
     state.completed = null;
     Cluster cluster = in.view().cluster();
     state.paused = haSettings.global().pause() || cluster != null && cluster.isPaused();
-    logDecision(decision.message());
     return runner.run(decision, cluster, haSettings.global(), in.local().postgres())
+        .map(stoppedAt -> {
+          logDecision(decision.message(), stoppedAt);
+          return null;
+        })
         .compose(v -> syncSlots(cluster))
         .compose(v -> publish(decision, cluster))
         .map(v -> {
@@ -322,9 +326,16 @@ public final class HaLoopVerticle extends AbstractVerticle {
         });
   }
 
-  private void logDecision(String message) {
-    String line = (state.paused ? "PAUSE: " : "") + message;
-    LOG.info("{}", line);
+  /** One INFO line per cycle, Patroni's; when the actions stopped early the line says where instead. */
+  private void logDecision(String message, Action stoppedAt) {
+    String prefix = state.paused ? "PAUSE: " : "";
+    if (stoppedAt == null) {
+      LOG.info("{}{}", prefix, message);
+    } else if (stoppedAt instanceof Action.AcquireLeaderKey) {
+      LOG.info("{}lost the race for the leader key", prefix);
+    } else {
+      LOG.info("{}{} (stopped at {})", prefix, message, stoppedAt.getClass().getSimpleName());
+    }
     state.lastMessage = message;
   }
 
