@@ -171,7 +171,8 @@ final class ApiExchange {
     if (query == null || query.isEmpty()) {
       return out;
     }
-    for (String pair : query.split("[&;]")) {
+    // Python 3.10+ parse_qs separates on & only
+    for (String pair : query.split("&")) {
       if (pair.isEmpty()) {
         continue;
       }

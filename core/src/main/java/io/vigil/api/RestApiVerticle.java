@@ -12,6 +12,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.HaRequest;
 import io.vigil.bus.NodeStatus;
@@ -69,6 +75,7 @@ public final class RestApiVerticle extends AbstractVerticle {
   private HttpServer server;
   private HttpClient peers;
   private List<String> resolvedMemberHosts = List.of();
+  private volatile String certificateSerial;
 
   public RestApiVerticle(RestApiSettings settings, CtlSettings ctl, String scope, String name, Dcs dcs) {
     this(settings, ctl, scope, name, dcs, ApiClock.SYSTEM);
@@ -211,7 +218,11 @@ public final class RestApiVerticle extends AbstractVerticle {
       }
       case "POST" -> {
         switch (segment) {
-          case "reload" -> guarded(ex, true, () -> haRequests.reload(ex));
+          case "reload" -> guarded(ex, true, () -> {
+            reloadCertificates().onFailure(e -> LOG.error("could not reload the REST API certificate: {}",
+                e.getMessage()));
+            haRequests.reload(ex);
+          });
           case "restart" -> guarded(ex, true, () -> haRequests.restart(ex));
           case "reinitialize" -> guarded(ex, true, () -> haRequests.reinitialize(ex));
           case "failsafe" -> guarded(ex, false, () -> haRequests.failsafe(ex));
@@ -277,7 +288,23 @@ public final class RestApiVerticle extends AbstractVerticle {
     if (!settings.tls()) {
       return o;
     }
+    ServerSSLOptions ssl = sslOptions();
     o.setSsl(true)
+        .setSslHandshakeTimeout(tlsHandshakeTimeoutSeconds)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setKeyCertOptions(ssl.getKeyCertOptions())
+        .setTrustOptions(ssl.getTrustOptions())
+        .setClientAuth(ssl.getClientAuth());
+    for (String cipher : ssl.getEnabledCipherSuites()) {
+      o.addEnabledCipherSuite(cipher);
+    }
+    certificateSerial = certificateSerial();
+    return o;
+  }
+
+  /** Key, trust and client-auth settings from {@code restapi.*}. Reads key files: call on a worker. */
+  private ServerSSLOptions sslOptions() throws Exception {
+    ServerSSLOptions o = new ServerSSLOptions()
         .setSslHandshakeTimeout(tlsHandshakeTimeoutSeconds)
         .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     String keyfile = settings.keyfile() != null ? settings.keyfile() : settings.certfile();
@@ -285,10 +312,13 @@ public final class RestApiVerticle extends AbstractVerticle {
       char[] password = settings.keyfilePassword().reveal().toCharArray();
       o.setKeyCertOptions(KeyCertOptions.wrap(TlsFiles.keyManagerFactory(settings.certfile(), keyfile, password)));
     } else {
-      o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.certfile()).setKeyPath(keyfile));
+      // read now, so that a reload really takes the files as they are on disk at this moment
+      o.setKeyCertOptions(new PemKeyCertOptions()
+          .addCertValue(Buffer.buffer(Files.readAllBytes(Path.of(settings.certfile()))))
+          .addKeyValue(Buffer.buffer(Files.readAllBytes(Path.of(keyfile)))));
     }
     if (settings.cafile() != null) {
-      o.setTrustOptions(new PemTrustOptions().addCertPath(settings.cafile()));
+      o.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(Files.readAllBytes(Path.of(settings.cafile())))));
     }
     String verify = settings.verifyClient() == null ? "none" : settings.verifyClient().toLowerCase(Locale.ROOT);
     switch (verify) {
@@ -307,6 +337,39 @@ public final class RestApiVerticle extends AbstractVerticle {
       }
     }
     return o;
+  }
+
+  private String certificateSerial() {
+    try (InputStream in = Files.newInputStream(Path.of(settings.certfile()))) {
+      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return cert.getSerialNumber().toString(16);
+    } catch (Exception e) {
+      LOG.error("Failed to get serial number from certificate {}: {}", settings.certfile(), e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Patroni's {@code reload_local_certificate}: when the certificate file on disk has a new serial number, the
+   * server takes the new key material for new connections (existing ones keep theirs). Completes with true when
+   * it reloaded. Called on {@code POST /reload}; the agent calls it on SIGHUP.
+   */
+  public Future<Boolean> reloadCertificates() {
+    if (!settings.tls() || server == null) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.executeBlocking(() -> {
+      String serial = certificateSerial();
+      return serial == null || serial.equals(certificateSerial) ? null : new Object[] {serial, sslOptions()};
+    }).compose(found -> {
+      if (found == null) {
+        return Future.succeededFuture(false);
+      }
+      return server.updateSSLOptions((ServerSSLOptions) found[1], true).onSuccess(updated -> {
+        certificateSerial = (String) found[0];
+        LOG.info("REST API certificate reloaded (serial {})", certificateSerial);
+      });
+    });
   }
 
   /** Outgoing calls to other members' /patroni use ctl.* TLS settings, falling back to restapi's. */

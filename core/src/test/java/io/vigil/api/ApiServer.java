@@ -58,9 +58,13 @@ final class ApiServer implements AutoCloseable {
   }
 
   ApiServer(RestApiSettings settings) {
+    this(settings, 60, 10);
+  }
+
+  ApiServer(RestApiSettings settings, int idleSeconds, int tlsHandshakeSeconds) {
     vertx = Vertx.vertx();
     dcs = new FixedClusterDcs(unreachableMembers(Fixtures.cluster(false, false)));
-    verticle = new RestApiVerticle(settings, null, "anchor", "pg3", dcs, clock).withTimeouts(60, 10, 50);
+    verticle = new RestApiVerticle(settings, null, "anchor", "pg3", dcs, clock).withTimeouts(idleSeconds, tlsHandshakeSeconds, 50);
     vertx.deployVerticle(verticle, new DeploymentOptions()).await();
     port = verticle.actualPort();
   }

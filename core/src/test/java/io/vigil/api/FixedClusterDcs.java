@@ -21,6 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FixedClusterDcs implements Dcs {
   volatile Cluster cluster;
+  /** When set, every read fails as an unreachable DCS would. */
+  volatile boolean unreachable;
   final List<String> attemptedWrites = new CopyOnWriteArrayList<>();
 
   FixedClusterDcs(Cluster cluster) {
@@ -34,6 +36,9 @@ final class FixedClusterDcs implements Dcs {
 
   @Override
   public Future<Cluster> loadCluster() {
+    if (unreachable) {
+      return Future.failedFuture(new io.vigil.dcs.DcsUnavailableException("FixedClusterDcs is set unreachable"));
+    }
     return Future.succeededFuture(cluster);
   }
 

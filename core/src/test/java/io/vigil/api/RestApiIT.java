@@ -125,6 +125,30 @@ class RestApiIT {
   }
 
   @Test
+  void dcsFailuresAndMissingKeysAnswerAsPatroni() throws Exception {
+    io.vigil.cluster.Cluster withoutConfig = new io.vigil.cluster.Cluster(Fixtures.SYSID, null,
+        server.dcs.cluster.leader(), server.dcs.cluster.status(), server.dcs.cluster.members(), null, null, null,
+        null);
+    server.publish(Fixtures.withDcsLastSeen(Fixtures.leader(), Fixtures.NOW_EPOCH - 100));
+    io.vigil.cluster.Cluster saved = server.dcs.cluster;
+    try {
+      server.dcs.cluster = withoutConfig;
+      assertEquals(502, server.get("/config").statusCode(), "no config key");
+      assertEquals("[]", server.get("/history").body(), "no history key");
+      assertEquals(503, server.send("PATCH", "/config", "{\"ttl\": 20}", Map.of()).statusCode());
+      server.dcs.unreachable = true;
+      assertEquals(503, server.get("/cluster").statusCode());
+      assertEquals(503, server.send("POST", "/switchover", "{\"leader\": \"pg3\"}", Map.of()).statusCode());
+      assertEquals(200, server.get("/health").statusCode(), "health checks never wait for the DCS");
+      assertEquals(200, server.get("/patroni").statusCode());
+    } finally {
+      server.dcs.unreachable = false;
+      server.dcs.cluster = saved;
+    }
+    assertEquals(List.of(), server.dcs.attemptedWrites);
+  }
+
+  @Test
   void unknownMethodsGet501AndUnknownGetsAHealthCheck() throws Exception {
     server.publish(Fixtures.leader());
     HttpResponse<String> r = server.send("POST", "/nothing", "{}", Map.of());

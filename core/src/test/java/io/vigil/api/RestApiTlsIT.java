@@ -45,6 +45,10 @@ class RestApiTlsIT {
   }
 
   static HttpClient client(boolean withClientCert) {
+    return client(certs, withClientCert);
+  }
+
+  static HttpClient client(TestCertificates certs, boolean withClientCert) {
     HttpClientOptions o = new HttpClientOptions().setSsl(true).setKeepAlive(false).setConnectTimeout(5000)
         .setTrustOptions(new PemTrustOptions().addCertPath(certs.ca));
     if (withClientCert) {
@@ -74,6 +78,42 @@ class RestApiTlsIT {
       assertEquals("plain", a.response().getHeader("X-Extra"));
       assertEquals("Patroni", a.response().getHeader("Server"));
       assertEquals(202, call(client, server.port, HttpMethod.POST, "/reload").code());
+    }
+  }
+
+  static java.math.BigInteger serial(HttpClient client, int port) {
+    return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/patroni")
+        .setTimeout(10_000L * ApiServer.TIMING))
+        .compose(req -> req.send().compose(r -> r.body().map(b -> {
+          try {
+            return ((java.security.cert.X509Certificate) req.connection().peerCertificates().get(0))
+                .getSerialNumber();
+          } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            throw new IllegalStateException(e);
+          }
+        })))
+        .await();
+  }
+
+  @Test
+  void reloadTakesACertificateWithANewSerial() throws Exception {
+    TestCertificates own = new TestCertificates();
+    int port = ApiServer.freePort();
+    RestApiSettings settings = new RestApiSettings(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", port),
+        null, own.serverCert, own.serverKey, null, null, null, null, List.of(), false, Map.of(), Map.of(), null, 5);
+    try (ApiServer server = new ApiServer(settings)) {
+      HttpClient client = client(own, false);
+      java.math.BigInteger before = serial(client, server.port);
+      assertEquals(202, call(client, server.port, HttpMethod.POST, "/reload").code());
+      assertEquals(before, serial(client, server.port), "same file, same serial: nothing reloaded");
+      own.reissueServer();
+      assertEquals(202, call(client, server.port, HttpMethod.POST, "/reload").code());
+      long deadline = System.currentTimeMillis() + 5000 * ApiServer.TIMING;
+      java.math.BigInteger after = before;
+      while (after.equals(before) && System.currentTimeMillis() < deadline) {
+        after = serial(client, server.port);
+      }
+      org.junit.jupiter.api.Assertions.assertNotEquals(before, after, "new connections get the new certificate");
     }
   }
 

@@ -37,6 +37,12 @@ final class TestCertificates {
         "-v2", "aes-256-cbc");
   }
 
+  /** Signs the server's request again: same key and CA, a new serial number, written over server.crt. */
+  void reissueServer() throws Exception {
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "server.crt", "-days", "2", "-extfile", "san.ext");
+  }
+
   private void signed(String name, String subject, String ext) throws Exception {
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj",
         subject);
