@@ -64,6 +64,14 @@ import org.slf4j.LoggerFactory;
 public final class PostgresController {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresController.class);
   private static final long READY_POLL_MILLIS = 100;
+  /**
+   * Recovery settings come and go with the role (a promoted replica drops them from postgresql.conf); like Patroni,
+   * their changes are not a pending restart of the server.
+   */
+  private static final String RECOVERY_PARAMETERS = "'primary_conninfo', 'primary_slot_name', 'restore_command', "
+      + "'archive_cleanup_command', 'recovery_end_command', 'recovery_min_apply_delay', 'recovery_target', "
+      + "'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time', 'recovery_target_xid', "
+      + "'recovery_target_timeline', 'recovery_target_inclusive', 'recovery_target_action', 'promote_trigger_file'";
 
   private final Vertx vertx;
   private final Settings settings;
@@ -88,6 +96,8 @@ public final class PostgresController {
   private volatile String synchronousStandbyNames;
   private volatile ServerParameters startedWith;
   private volatile PostgresState lastState;
+  /** The last state-query failure logged, so that a lasting problem is logged once, not every cycle. */
+  private volatile String lastStateError;
   private volatile boolean usePgRewind;
   private volatile boolean socketFallbackLogged;
   private volatile Map<String, Integer> replicaMinimums = Map.of();
@@ -631,10 +641,15 @@ public final class PostgresController {
     return pool().withConnection(this::queryState)
         .map(s -> {
           lastState = s;
+          lastStateError = null;
           return s;
         })
         .recover(e -> {
-          LOG.debug("state query failed: {}", e.getMessage());
+          String reason = String.valueOf(e.getMessage());
+          if (!reason.equals(lastStateError)) {
+            lastStateError = reason;
+            LOG.warn("Error communicating with PostgreSQL: {}", reason, e);
+          }
           return Future.succeededFuture(runningUnknownState());
         });
   }
@@ -670,7 +685,7 @@ public final class PostgresController {
         + "flush_lsn::text, replay_lsn::text FROM pg_stat_replication ORDER BY application_name";
     String pending = "SELECT s.name, current_setting(s.name), (SELECT f.setting FROM pg_file_settings f "
         + "WHERE f.name = s.name ORDER BY f.seqno DESC LIMIT 1) FROM pg_settings s "
-        + "WHERE s.pending_restart";
+        + "WHERE s.pending_restart AND s.name NOT IN (" + RECOVERY_PARAMETERS + ")";
     Future<RowSet<Row>> m = conn.query(main).execute();
     Future<RowSet<Row>> w = m.compose(x -> conn.query(receiver).execute());
     Future<RowSet<Row>> r = w.compose(x -> conn.query(replication).execute());

@@ -57,12 +57,15 @@ final class Postmaster {
   /** Starts the postmaster with output appended to {@code logFile}. */
   static Postmaster start(List<String> command, Path logFile) throws IOException {
     LOG.info("starting postmaster: {}", String.join(" ", command));
-    Process p = new ProcessBuilder(command)
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectInput(new File("/dev/null"))
-        .directory(new File("/tmp"))
-        .start();
+        .directory(new File("/tmp"));
+    // the walreceiver is a libpq client: an inherited PGPASSWORD, PGUSER, ... would override the replication
+    // credentials that primary_conninfo and the pgpass file give it
+    pb.environment().keySet().removeIf(name -> name.startsWith("PG") && !name.equals("PGDATA"));
+    Process p = pb.start();
     LOG.info("postmaster pid={}", p.pid());
     return new Postmaster(p.toHandle(), true);
   }
