@@ -95,6 +95,65 @@ class ClusterFailoverIT {
   }
 
   @Test
+  @Order(2)
+  void healthChecksAnswerByRoleAsPatroni() {
+    AgentNode leader = healthyLeader();
+    AgentNode replica = others(leader).stream().filter(n -> !n.name.equals("node3")).findFirst().orElseThrow();
+    AgentNode cascade = cluster.node("node3");
+    // path → {leader, replica, nofailover cascading replica}: Patroni's codes outside synchronous mode (SPEC §3.2)
+    Object[][] table = {
+        {"/", 200, 503, 503}, {"/primary", 200, 503, 503}, {"/read-write", 200, 503, 503},
+        {"/leader", 200, 503, 503}, {"/standby-leader", 503, 503, 503}, {"/replica", 503, 200, 200},
+        {"/replica?replication_state=streaming", 503, 200, 200}, {"/read-only", 200, 200, 200},
+        {"/health", 200, 200, 200}, {"/liveness", 200, 200, 200}, {"/readiness", 200, 200, 200},
+        {"/sync", 503, 503, 503}, {"/async", 503, 200, 200}, {"/replica?tag_nofailover=true", 503, 503, 200},
+        {"/patroni", 200, 200, 200}, {"/cluster", 200, 200, 200}, {"/history", 200, 200, 200},
+        {"/config", 200, 200, 200}, {"/metrics", 200, 200, 200}};
+    for (Object[] row : table) {
+      String path = (String) row[0];
+      assertEquals(row[1], leader.get(path).code(), "leader " + path);
+      assertEquals(row[2], replica.get(path).code(), "replica " + path);
+      assertEquals(row[3], cascade.get(path).code(), "nofailover replica " + path);
+      assertEquals(row[1], leader.call("HEAD", path, null).code(), "HEAD on the leader " + path);
+    }
+    assertTrue(leader.get("/metrics").body().contains(
+        "patroni_primary{scope=\"failover\",name=\"" + leader.name + "\"} 1"), leader.get("/metrics").body());
+    assertEquals(4, leader.get("/cluster").json().path("members").size());
+  }
+
+  @Test
+  @Order(2)
+  void controlEndpointsAnswerAsPatroni() {
+    AgentNode leader = healthyLeader();
+    AgentNode replica = others(leader).stream().filter(n -> !n.name.equals("node3")).findFirst().orElseThrow();
+    assertAnswer(leader.call("POST", "/reinitialize", "{\"force\":true}"), 503,
+        "I am the leader, can not reinitialize");
+    assertAnswer(leader.call("POST", "/failover", "{\"foo\":\"bar\"}"), 400,
+        "Failover could be performed only to a specific candidate");
+    assertAnswer(leader.call("POST", "/switchover", "{\"leader\":\"" + leader.name + "\",\"candidate\":\""
+        + leader.name + "\"}"), 400, "Switchover target and source are the same");
+    assertAnswer(leader.call("POST", "/switchover", "{\"leader\":\"nosuchnode\"}"), 412,
+        "leader name does not match");
+    assertEquals(412, leader.call("POST", "/switchover", "{\"leader\":\"" + leader.name
+        + "\",\"candidate\":\"node3\"}").code(), "a nofailover member is no candidate");
+    assertAnswer(leader.call("DELETE", "/switchover", null), 404, "no switchover is scheduled");
+    assertEquals(202, replica.call("POST", "/reload", null).code());
+
+    String started = replica.status().path("postmaster_start_time").asText();
+    assertAnswer(replica.call("POST", "/restart", "{}"), 200, "restarted successfully");
+    assertNotEquals(started, replica.status().path("postmaster_start_time").asText());
+    assertAnswer(replica.call("POST", "/restart", "{\"role\":\"primary\"}"), 503,
+        "restart conditions are not satisfied");
+    assertEquals(404, replica.call("DELETE", "/restart", null).code(), "no restart is scheduled");
+    cluster.awaitStreaming(leader, List.of(replica), BOOT);
+  }
+
+  private static void assertAnswer(AgentNode.Answer answer, int code, String text) {
+    assertEquals(code, answer.code(), answer.body());
+    assertTrue(answer.body().contains(text), "expected '" + text + "' in: " + answer.body());
+  }
+
+  @Test
   @Order(3)
   void switchoverToNamedCandidate() {
     AgentNode leader = healthyLeader();

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** A real single-node etcd (Debian's etcd-server) on free loopback ports, stoppable and restartable. */
-final class EtcdServer implements AutoCloseable {
+final class EtcdServer implements DcsServer {
   private final Path dataDir;
   private final Path log;
   private final int clientPort = FreePorts.next();
@@ -24,7 +24,13 @@ final class EtcdServer implements AutoCloseable {
     return "127.0.0.1:" + clientPort;
   }
 
-  EtcdServer start() throws IOException {
+  @Override
+  public String configSection() {
+    return "etcd3:\n  hosts: " + endpoint();
+  }
+
+  @Override
+  public void start() throws IOException {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     process = new ProcessBuilder(List.of("etcd", "--name", "vigil-it", "--data-dir", dataDir.toString(),
@@ -37,11 +43,11 @@ final class EtcdServer implements AutoCloseable {
         .start();
     Timing.await("etcd to listen on " + endpoint(), Duration.ofSeconds(20),
         () -> accepts() ? Boolean.TRUE : null, () -> "process alive=" + process.isAlive());
-    return this;
   }
 
   /** Stops etcd abruptly (SIGKILL): agents see the DCS vanish, as in a crash or partition. */
-  void stop() {
+  @Override
+  public void stop() {
     if (process != null) {
       process.destroyForcibly();
       try {

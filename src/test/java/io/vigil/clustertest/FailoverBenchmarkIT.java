@@ -111,7 +111,7 @@ class FailoverBenchmarkIT {
     List<AgentNode> replicas = cluster.nodes.stream().filter(n -> n != leader).toList();
     cluster.awaitStreaming(leader, replicas, LONG);
     AtomicLong deletedAt = new AtomicLong();
-    Process watch = new ProcessBuilder("etcdctl", "--endpoints=http://" + cluster.etcd.endpoint(), "watch",
+    Process watch = new ProcessBuilder("etcdctl", "--endpoints=http://" + ((EtcdServer) cluster.etcd).endpoint(), "watch",
         "/service/" + cluster.scope + "/leader").redirectErrorStream(true).start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 final class TestCluster implements AutoCloseable {
   final String scope;
   final Path dir;
-  final EtcdServer etcd;
+  /** The DCS of this cluster (named etcd for the tests that stop and start it; may be ZooKeeper). */
+  final DcsServer etcd;
   final List<AgentNode> nodes = new ArrayList<>();
   private final Path jar;
   private final Map<String, String> extraDcs = new LinkedHashMap<>();
@@ -28,6 +29,11 @@ final class TestCluster implements AutoCloseable {
   private int retryTimeout = 4;
 
   TestCluster(String scope) throws IOException {
+    this(scope, false);
+  }
+
+  /** @param zookeeper use the embedded ZooKeeper (as the demo does) instead of etcd */
+  TestCluster(String scope, boolean zookeeper) throws IOException {
     this.scope = scope;
     this.dir = TestDirs.create("vigil-it-" + scope + "-");
     Path built = Path.of(System.getProperty("vigil.jar", "dist/target/vigil.jar"));
@@ -38,7 +44,8 @@ final class TestCluster implements AutoCloseable {
     this.jar = dir.resolve("vigil.jar");
     Files.copy(built, jar, StandardCopyOption.REPLACE_EXISTING);
     TestDirs.giveToPostgres(jar);
-    this.etcd = new EtcdServer(dir).start();
+    this.etcd = zookeeper ? new ZooKeeperServer(dir, jar) : new EtcdServer(dir);
+    this.etcd.start();
   }
 
   /** Extra bootstrap.dcs lines (YAML, already indented for that block), e.g. synchronous_mode. */
@@ -74,8 +81,7 @@ final class TestCluster implements AutoCloseable {
         restapi:
           listen: 127.0.0.1:%d
           connect_address: 127.0.0.1:%d
-        etcd3:
-          hosts: %s
+        %s
         bootstrap:
           dcs:
             ttl: %d
@@ -119,7 +125,7 @@ final class TestCluster implements AutoCloseable {
             max_connections: 50
         tags:
         %s
-        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.endpoint(), ttl, loopWait, retryTimeout, dcsExtra, node.pgPort,
+        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.configSection(), ttl, loopWait, retryTimeout, dcsExtra, node.pgPort,
         node.pgPort, node.dataDir(), node.dir.resolve("pgpass"), AgentNode.SUPERUSER_PASSWORD, node.dir.resolve("sock"),
         tagsYaml == null ? "  nofailover: false" : tagsYaml);
   }
