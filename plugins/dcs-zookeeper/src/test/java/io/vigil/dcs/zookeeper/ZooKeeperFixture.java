@@ -63,7 +63,7 @@ final class ZooKeeperFixture implements AutoCloseable {
 
   ZooKeeperDcs dcs(String scope, String member, DcsTiming timing, Map<String, Object> extraOptions) {
     Map<String, Object> options = new java.util.HashMap<>(extraOptions);
-    options.put("hosts", server.connectString());
+    options.putIfAbsent("hosts", server.connectString());
     DcsContext context = new DcsContext(new DcsKeys("service", scope), member,
         new DcsSettings("zookeeper", options), timing);
     ZooKeeperDcs dcs = (ZooKeeperDcs) new ZooKeeperDcsFactory().create(vertx, context);
