@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Threads: Curator's calls are synchronous, so each runs on the named worker pool {@code vigil-dcs}, never on
- * an event loop. Each call is bounded by retry_timeout. Reads and plain writes are retried on connection
+ * an event loop. Each call is bounded by retry_timeout, and a connected server that leaves a call unanswered
+ * for {@code max(loop_wait - 2, 2)} s loses its connection (Patroni's read timeout; the session carries on over
+ * a new connection). Reads and plain writes are retried on connection
  * problems until then; compare-and-set writes and the bootstrap race are tried once, because a lost answer
  * leaves unknown whether they happened (the caller re-reads). Every failure is a {@link DcsUnavailableException}
  * whose message names the operation, the znode and the ZooKeeper hosts.
@@ -638,7 +641,7 @@ public final class ZooKeeperDcs implements Dcs {
         case AUTHFAILED -> "authentication failed";
         default -> k.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
       };
-    } else if (cause instanceof IllegalStateException) {
+    } else if (cause instanceof IllegalStateException || cause instanceof RejectedExecutionException) {
       reason = "the ZooKeeper client is closed";
     } else {
       reason = String.valueOf(cause);
