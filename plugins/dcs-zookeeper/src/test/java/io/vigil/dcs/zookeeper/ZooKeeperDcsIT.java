@@ -375,4 +375,28 @@ class ZooKeeperDcsIT {
       assertEquals(session, stat("/service/batman/leader").getEphemeralOwner());
     }
   }
+
+  @Test
+  void touchMemberSkipsUnchangedValuesAndRecreatesTheZnodeForImportantChanges() throws Exception {
+    ZooKeeperDcs a = zk.dcs("batman", "pg1");
+    String path = "/service/batman/members/pg1";
+    await(a.touchMember(MEMBER));
+    Stat first = stat(path);
+
+    await(a.touchMember(MEMBER));
+    assertEquals(first.getMzxid(), stat(path).getMzxid(), "an unchanged value is not written");
+
+    Map<String, Object> moved = new java.util.HashMap<>(MEMBER);
+    moved.put("xlog_location", 1234L);
+    await(a.touchMember(moved));
+    Stat updated = stat(path);
+    assertEquals(first.getCzxid(), updated.getCzxid(), "a routine change is a plain write");
+    assertEquals(first.getVersion() + 1, updated.getVersion());
+
+    Map<String, Object> stopped = new java.util.HashMap<>(moved);
+    stopped.put("state", "stopped");
+    await(a.touchMember(stopped));
+    assertNotEquals(first.getCzxid(), stat(path).getCzxid(), "leaving 'running' re-creates the znode");
+    assertTrue(value(path).contains("\"state\":\"stopped\""), value(path));
+  }
 }
