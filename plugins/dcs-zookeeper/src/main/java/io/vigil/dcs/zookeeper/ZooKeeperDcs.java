@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -56,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Threads: Curator's calls are synchronous, so each runs on the named worker pool {@code vigil-dcs}, never on
- * an event loop. Each call is bounded by retry_timeout. Reads and plain writes are retried on connection
+ * an event loop. Each call is bounded by retry_timeout, and a connected server that leaves a call unanswered
+ * for {@code max(loop_wait - 2, 2)} s loses its connection (Patroni's read timeout; the session carries on over
+ * a new connection). Reads and plain writes are retried on connection
  * problems until then; compare-and-set writes and the bootstrap race are tried once, because a lost answer
  * leaves unknown whether they happened (the caller re-reads). Every failure is a {@link DcsUnavailableException}
  * whose message names the operation, the znode and the ZooKeeper hosts.
@@ -79,6 +85,11 @@ public final class ZooKeeperDcs implements Dcs {
   private final String leaderPath;
   private final String memberPath;
   private final ClusterReader reader;
+  /**
+   * Read-timeout watchdogs of running calls. Not a Vert.x timer: a timer set from a worker would run on the same
+   * worker pool, which is exactly what is stuck when a server went silent.
+   */
+  private final ScheduledExecutorService watchdogs;
 
   private volatile DcsTiming timing;
   private volatile ZooKeeperSession session;
@@ -102,6 +113,11 @@ public final class ZooKeeperDcs implements Dcs {
     this.leaderPath = keys.key(DcsKeys.LEADER);
     this.memberPath = keys.member(name);
     this.reader = new ClusterReader(keys);
+    this.watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-zk-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
     this.timing = dcsContext.timing();
     this.session = newSession(timing);
   }
@@ -456,7 +472,10 @@ public final class ZooKeeperDcs implements Dcs {
     return worker.executeBlocking(() -> {
       last.close();
       return null;
-    }, false).eventually(() -> worker.close()).mapEmpty();
+    }, false).eventually(() -> {
+      watchdogs.shutdownNow();
+      return worker.close();
+    }).mapEmpty();
   }
 
   // ------------------------------------------------------------------------------------------ mechanics
@@ -523,8 +542,9 @@ public final class ZooKeeperDcs implements Dcs {
   }
 
   /**
-   * How long one call waits for a connection: Patroni's ZooKeeper read timeout, {@code max(loop_wait - 2, 2)}
-   * seconds, but at most half of retry_timeout, so that a call still has time to retry on another server.
+   * How long one call waits for a connection, and for an answer on a live connection before that connection is
+   * dropped: Patroni's ZooKeeper read timeout, {@code max(loop_wait - 2, 2)} seconds, but at most half of
+   * retry_timeout, so that a call still has time to retry on another connection.
    */
   static int connectionTimeoutMs(DcsTiming t) {
     int fromLoop = Math.max(t.loopWait() - 2, 2) * 1000;
@@ -567,8 +587,11 @@ public final class ZooKeeperDcs implements Dcs {
       throw new KeeperException.OperationTimeoutException();
     }
     long backoffMs = 100;
+    long readTimeoutMs = connectionTimeoutMs(timing);
     while (true) {
       ZooKeeperSession s = session;
+      ScheduledFuture<?> watchdog =
+          watchdogs.schedule(() -> dropSilentConnection(s, readTimeoutMs), readTimeoutMs, TimeUnit.MILLISECONDS);
       try {
         return body.run(s);
       } catch (Exception e) {
@@ -581,7 +604,22 @@ public final class ZooKeeperDcs implements Dcs {
         }
         Thread.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 1000);
+      } finally {
+        watchdog.cancel(false);
       }
+    }
+  }
+
+  /**
+   * Patroni's short ZooKeeper read timeout, {@code max(loop_wait - 2, 2)} s: a connected server that does not
+   * answer a call within it is treated as dead and the connection (not the session) is dropped, so the client
+   * reconnects at once, to another server if there are several, while the session lives on. The ZooKeeper
+   * client would by itself wait two thirds of the session timeout (the ttl), longer than retry_timeout.
+   */
+  private void dropSilentConnection(ZooKeeperSession s, long readTimeoutMs) {
+    if (s.isConnected() && !closed) {
+      LOG.warn("no answer from ZooKeeper at {} within {} ms: reconnecting", options.connectString(), readTimeoutMs);
+      s.reconnect();
     }
   }
 
@@ -603,7 +641,7 @@ public final class ZooKeeperDcs implements Dcs {
         case AUTHFAILED -> "authentication failed";
         default -> k.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
       };
-    } else if (cause instanceof IllegalStateException) {
+    } else if (cause instanceof IllegalStateException || cause instanceof RejectedExecutionException) {
       reason = "the ZooKeeper client is closed";
     } else {
       reason = String.valueOf(cause);

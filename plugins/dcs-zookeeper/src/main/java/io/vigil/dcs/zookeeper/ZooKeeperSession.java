@@ -108,6 +108,27 @@ final class ZooKeeperSession implements AutoCloseable {
     }
   }
 
+  boolean isConnected() {
+    return client.getZookeeperClient().isConnected();
+  }
+
+  /**
+   * Drops the TCP connection but keeps the session: the client reconnects (to the next server of the list) and
+   * resumes the session there. This is Patroni's socket close on a silent server; ZooKeeper offers it through
+   * its {@code Testable} handle only.
+   */
+  void reconnect() {
+    try {
+      org.apache.zookeeper.ZooKeeper handle = client.getZookeeperClient().getZooKeeper();
+      handle.getTestable().closeSocket();
+      // the client's I/O thread sleeps in select() until its next ping is due (up to a third of the session
+      // timeout); queueing any request wakes it, so it sees the closed socket and reconnects now
+      handle.exists("/", false, (rc, path, ctx, stat) -> { }, null);
+    } catch (Exception e) {
+      // already disconnected: the client is reconnecting anyway
+    }
+  }
+
   /** True once the watch has been registered and reports changes. */
   boolean watching() {
     return watching;

@@ -353,4 +353,50 @@ class ZooKeeperDcsIT {
     assertEquals("pg1", await(member.loadCluster()).leaderName());
     assertFalse(member.toString().contains("s3cret"));
   }
+
+  @Test
+  void aServerThatGoesSilentIsLeftAfterTheReadTimeoutAndTheSessionLivesOn() throws Exception {
+    try (SilentNetworkProxy proxy = new SilentNetworkProxy("127.0.0.1", zk.server.port())) {
+      // read timeout max(loop_wait - 2, 2) = 2 s; the ZooKeeper client alone would wait 2/3 of 30 s, longer
+      // than retry_timeout
+      DcsTiming timing = new DcsTiming(30, 4, 10);
+      ZooKeeperDcs a = zk.dcs("batman", "pg1", timing, Map.of("hosts", proxy.connectString()));
+      assertTrue(await(a.acquireLeaderKey()));
+      long session = a.sessionId();
+
+      proxy.silence(true);
+      long start = System.nanoTime();
+      zk.vertx.setTimer(3000, id -> proxy.silence(false)); // the server is silent for 3 s, then answers again
+      assertTrue(await(a.renewLeaderKey()), "renewed within retry_timeout over a new connection");
+
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(tookMs < 10_000, "took " + tookMs + " ms");
+      assertEquals(session, a.sessionId(), "same session: the leader key never went away");
+      assertEquals(session, stat("/service/batman/leader").getEphemeralOwner());
+    }
+  }
+
+  @Test
+  void touchMemberSkipsUnchangedValuesAndRecreatesTheZnodeForImportantChanges() throws Exception {
+    ZooKeeperDcs a = zk.dcs("batman", "pg1");
+    String path = "/service/batman/members/pg1";
+    await(a.touchMember(MEMBER));
+    Stat first = stat(path);
+
+    await(a.touchMember(MEMBER));
+    assertEquals(first.getMzxid(), stat(path).getMzxid(), "an unchanged value is not written");
+
+    Map<String, Object> moved = new java.util.HashMap<>(MEMBER);
+    moved.put("xlog_location", 1234L);
+    await(a.touchMember(moved));
+    Stat updated = stat(path);
+    assertEquals(first.getCzxid(), updated.getCzxid(), "a routine change is a plain write");
+    assertEquals(first.getVersion() + 1, updated.getVersion());
+
+    Map<String, Object> stopped = new java.util.HashMap<>(moved);
+    stopped.put("state", "stopped");
+    await(a.touchMember(stopped));
+    assertNotEquals(first.getCzxid(), stat(path).getCzxid(), "leaving 'running' re-creates the znode");
+    assertTrue(value(path).contains("\"state\":\"stopped\""), value(path));
+  }
 }

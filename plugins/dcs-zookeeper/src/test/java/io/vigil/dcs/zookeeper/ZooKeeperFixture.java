@@ -63,7 +63,7 @@ final class ZooKeeperFixture implements AutoCloseable {
 
   ZooKeeperDcs dcs(String scope, String member, DcsTiming timing, Map<String, Object> extraOptions) {
     Map<String, Object> options = new java.util.HashMap<>(extraOptions);
-    options.put("hosts", server.connectString());
+    options.putIfAbsent("hosts", server.connectString());
     DcsContext context = new DcsContext(new DcsKeys("service", scope), member,
         new DcsSettings("zookeeper", options), timing);
     ZooKeeperDcs dcs = (ZooKeeperDcs) new ZooKeeperDcsFactory().create(vertx, context);
@@ -143,7 +143,7 @@ final class ZooKeeperFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     for (Dcs dcs : clients) {
       try {
         await(dcs.close());
@@ -152,7 +152,14 @@ final class ZooKeeperFixture implements AutoCloseable {
       }
     }
     server.stop();
-    await(vertx.close());
+    try {
+      await(vertx.close());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("Vert.x did not close", e);
+    }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
