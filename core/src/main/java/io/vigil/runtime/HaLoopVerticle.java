@@ -333,6 +333,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
       LOG.info("{}{}", prefix, message);
     } else if (stoppedAt instanceof Action.AcquireLeaderKey) {
       LOG.info("{}lost the race for the leader key", prefix);
+    } else if (stoppedAt instanceof Action.InitializeCluster init && init.createOnly()) {
+      LOG.info("{}failed to acquire initialize lock", prefix);
     } else {
       LOG.info("{}{} (stopped at {})", prefix, message, stoppedAt.getClass().getSimpleName());
     }
