@@ -196,6 +196,7 @@ class ClusterFailoverIT {
   @Order(5)
   void crashedLeaderIsReplacedAndRejoinsAsReplica() throws Exception {
     AgentNode leader = healthyLeader();
+    leader.sql("CREATE TABLE IF NOT EXISTS marks(id serial primary key, label text)");
     leader.sql("INSERT INTO marks(label) VALUES ('before-crash')");
     leader.crash();
     AgentNode next = Timing.await("a new leader", FAILOVER, () -> {
