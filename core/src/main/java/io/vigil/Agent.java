@@ -7,6 +7,7 @@ import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.log.LogSetup;
 import io.vigil.runtime.AgentRuntime;
+import io.vigil.runtime.AgentVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,16 +187,9 @@ public final class Agent implements Callable<Integer> {
   /** {@code vigil 0.1.0-SNAPSHOT (compatible with Patroni 4.0.4)}, from the Maven-filtered properties. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
-      Properties p = new Properties();
-      try (InputStream in = Agent.class.getResourceAsStream("version.properties")) {
-        if (in == null) {
-          throw new IOException("io/vigil/version.properties is missing from the class path");
-        }
-        p.load(in);
-      }
+    public String[] getVersion() {
       return new String[] {
-        "vigil " + p.getProperty("vigil.version") + " (compatible with Patroni " + p.getProperty("patroni.version") + ")"
+        "vigil " + AgentVersion.vigilVersion() + " (compatible with Patroni " + AgentVersion.patroniVersion() + ")"
       };
     }
   }

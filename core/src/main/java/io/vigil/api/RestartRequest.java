@@ -10,7 +10,7 @@ import java.util.Map;
  * ({@code Ha.restart_matches}). Keys are checked in the order the client sent them and the first bad one decides
  * the answer, as in Patroni.
  */
-final class RestartRequest {
+public final class RestartRequest {
   private RestartRequest() {}
 
   /** Either a valid request or the answer that refuses it. */
@@ -87,7 +87,7 @@ final class RestartRequest {
    * @param role this node's role (primary, replica, standby_leader)
    * @param serverVersion the running server_version number, e.g. 150004
    */
-  static String mismatch(String role, String postgresVersion, boolean restartPending, String nodeRole,
+  public static String mismatch(String role, String postgresVersion, boolean restartPending, String nodeRole,
       Integer serverVersion, boolean nodePendingRestart) {
     String reason = null;
     if (role != null && !role.equals(nodeRole)) {

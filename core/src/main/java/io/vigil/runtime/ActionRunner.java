@@ -18,6 +18,7 @@ import io.vigil.ha.Action;
 import io.vigil.ha.Decision;
 import io.vigil.ha.LeaderKeyWrite;
 import io.vigil.ha.LongAction;
+import io.vigil.postgres.Lsn;
 import io.vigil.postgres.PostgresController;
 import io.vigil.postgres.PostgresRole;
 import io.vigil.postgres.PostgresState;
@@ -460,7 +461,7 @@ final class ActionRunner {
         continue;
       }
       int timeline = Integer.parseInt(parts[0]);
-      long lsn = parseLsn(parts[1]);
+      long lsn = Lsn.parse(parts[1].trim());
       String reason = parts.length > 2 ? parts[2].trim() : "";
       TimelineHistory.Line old = known.get(timeline);
       lines.add(old != null && old.lsn() == lsn ? old
@@ -470,11 +471,6 @@ final class ActionRunner {
       lines = lines.subList(lines.size() - maxLines, lines.size());
     }
     return new TimelineHistory(0, lines);
-  }
-
-  private static long parseLsn(String text) {
-    String[] halves = text.trim().split("/");
-    return (Long.parseLong(halves[0], 16) << 32) + Long.parseLong(halves[1], 16);
   }
 
   private Future<Boolean> touchMember() {

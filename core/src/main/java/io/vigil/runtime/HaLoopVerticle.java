@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vigil.api.RestartRequest;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.HaReply;
@@ -29,12 +30,14 @@ import io.vigil.ha.HaEngine;
 import io.vigil.ha.HaSettings;
 import io.vigil.ha.LocalState;
 import io.vigil.ha.PeerStatus;
+import io.vigil.postgres.ControlData;
 import io.vigil.postgres.PostgresController;
 import io.vigil.postgres.PostgresRole;
 import io.vigil.postgres.PostgresState;
 import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -170,10 +173,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     Future<PostgresState> postgres = pg.state();
     Future<LocalState.DataDirectory> dataDir = pg.isRunning()
         ? Future.succeededFuture(LocalState.DataDirectory.UNKNOWN)
-        : pg.controlData().map(cd -> new LocalState.DataDirectory(cd.clusterState(),
-            Files.exists(settings.postgresql().dataDir().resolve("standby.signal")),
-            Files.exists(settings.postgresql().dataDir().resolve("backup_label"))))
-            .otherwise(LocalState.DataDirectory.UNKNOWN);
+        : pg.controlData().compose(this::dataDirectory).otherwise(LocalState.DataDirectory.UNKNOWN);
     return Future.join(cluster, postgres, dataDir).transform(ignored -> {
       if (postgres.failed()) {
         return Future.failedFuture(postgres.cause());
@@ -197,6 +197,13 @@ public final class HaLoopVerticle extends AbstractVerticle {
           .compose(v -> gatherFailsafeAcks(v, local))
           .compose(v -> gatherDivergence(v, local));
     });
+  }
+
+  /** pg_controldata's verdict plus the files that say how PostgreSQL was left; file checks off the event loop. */
+  private Future<LocalState.DataDirectory> dataDirectory(ControlData cd) {
+    Path data = settings.postgresql().dataDir();
+    return vertx.executeBlocking(() -> new LocalState.DataDirectory(cd.clusterState(),
+        Files.exists(data.resolve("standby.signal")), Files.exists(data.resolve("backup_label"))), false);
   }
 
   private LocalState localState(PostgresState postgres, LocalState.DataDirectory dataDir) {
@@ -338,7 +345,6 @@ public final class HaLoopVerticle extends AbstractVerticle {
     } else {
       LOG.info("{}{} (stopped at {})", prefix, message, stoppedAt.getClass().getSimpleName());
     }
-    state.lastMessage = message;
   }
 
   /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (§2.1 step 15). */
@@ -503,29 +509,13 @@ public final class HaLoopVerticle extends AbstractVerticle {
     return PostgresRole.fromPatroniName(name);
   }
 
-  /** Patroni's restart_matches: role, postgres_version (restart only if older) and pending_restart filters. */
-  static boolean restartMatches(PostgresState s, String role, String version, boolean pendingOnly) {
+  /** Patroni's restart_matches, re-checked on the live state (the REST layer checked the published one). */
+  private static boolean restartMatches(PostgresState s, String role, String version, boolean pendingOnly) {
     if (s == null) {
       return role == null && version == null && !pendingOnly;
     }
-    if (role != null) {
-      String mine = s.isPrimary() ? "primary" : "replica";
-      if (!role.equals(mine) && !("master".equals(role) && "primary".equals(mine))) {
-        return false;
-      }
-    }
-    if (version != null && s.serverVersion() != null && s.serverVersion() >= versionNumber(version)) {
-      return false;
-    }
-    return !pendingOnly || s.pendingRestart();
-  }
-
-  static int versionNumber(String version) {
-    String[] parts = version.split("\\.");
-    int major = Integer.parseInt(parts[0]);
-    int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-    return major >= 10 ? major * 10000 + minor : major * 10000 + minor * 100
-        + (parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+    String mine = s.isPrimary() ? "primary" : "replica";
+    return RestartRequest.mismatch(role, version, pendingOnly, mine, s.serverVersion(), s.pendingRestart()) == null;
   }
 
   private void reinitialize(Message<Object> msg, HaRequest.Reinitialize r) {

@@ -54,7 +54,6 @@ final class LoopState {
   TimelineHistory lastHistoryWritten;
 
   String role = "uninitialized";
-  String lastMessage = "";
   boolean paused;
   boolean shutdownRequested;
 
