@@ -1,8 +1,6 @@
 package io.vigil.clustertest;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,25 +46,15 @@ final class EtcdServer implements DcsServer {
   /** Stops etcd abruptly (SIGKILL): agents see the DCS vanish, as in a crash or partition. */
   @Override
   public void stop() {
-    if (process != null) {
-      process.destroyForcibly();
-      try {
-        process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      process = null;
-    }
+    ServerProcesses.kill(process);
+    process = null;
   }
 
-  boolean accepts() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+
+  private boolean accepts() {
+    return ServerProcesses.accepts(clientPort);
   }
+
 
   @Override
   public void close() {

@@ -1,9 +1,6 @@
 package io.vigil.clustertest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,33 +39,20 @@ final class ZooKeeperServer implements DcsServer {
   }
 
   private boolean accepts() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return ServerProcesses.accepts(port);
   }
+
 
   @Override
   public void stop() {
-    if (process != null) {
-      process.destroyForcibly();
-      try {
-        process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      process = null;
-    }
+    ServerProcesses.kill(process);
+    process = null;
   }
+
 
   @Override
   public void close() {
     stop();
   }
 
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
-  }
 }
