@@ -50,11 +50,9 @@ final class EtcdServer implements DcsServer {
     process = null;
   }
 
-
   private boolean accepts() {
     return ServerProcesses.accepts(clientPort);
   }
-
 
   @Override
   public void close() {

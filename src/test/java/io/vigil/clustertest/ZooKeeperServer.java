@@ -42,13 +42,11 @@ final class ZooKeeperServer implements DcsServer {
     return ServerProcesses.accepts(port);
   }
 
-
   @Override
   public void stop() {
     ServerProcesses.kill(process);
     process = null;
   }
-
 
   @Override
   public void close() {

@@ -1,5 +1,8 @@
 package io.vigil.api;
 
+import io.vigil.postgres.Lsn;
+import io.vigil.cluster.PatroniJson;
+
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import io.vigil.cluster.TimelineHistory;
@@ -74,7 +77,7 @@ final class ClusterJson {
     }
     if (cluster.failover() != null && cluster.failover().scheduledAt() != null) {
       Map<String, Object> sw = new LinkedHashMap<>();
-      sw.put("at", PyText.isoformat(cluster.failover().scheduledAt()));
+      sw.put("at", PatroniJson.isoformat(cluster.failover().scheduledAt()));
       if (cluster.failover().leader() != null) {
         sw.put("from", cluster.failover().leader());
       }
@@ -95,7 +98,7 @@ final class ClusterJson {
       j.put(lagKey, "unknown");
     } else {
       j.put(lagKey, clusterLsn >= lsn ? clusterLsn - lsn : 0L);
-      j.put(lsnKey, PyText.formatLsn(lsn));
+      j.put(lsnKey, Lsn.format(lsn));
     }
   }
 

@@ -73,10 +73,6 @@ final class PyText {
     return format(t, ' ');
   }
 
-  /** {@code datetime.isoformat()}: {@code 2026-11-21T04:58:17.260036+00:00}. */
-  static String isoformat(OffsetDateTime t) {
-    return format(t, 'T');
-  }
 
   private static String format(OffsetDateTime t, char sep) {
     StringBuilder b = new StringBuilder(32);
@@ -291,11 +287,6 @@ final class PyText {
     return c[0] * 10000 + c[1] * 100 + c[2];
   }
 
-  /** {@code format_lsn}: {@code 4/1A2B3C}. */
-  static String formatLsn(long lsn) {
-    return Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT) + "/"
-        + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
-  }
 
   /** {@code "switchover".title()}. */
   static String title(String s) {

@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vigil.cluster.PatroniJson;
+
 import io.vigil.bus.NodeStatus;
 import io.vigil.cluster.Cluster;
 import io.vigil.postgres.PostgresState;
@@ -121,7 +123,7 @@ final class StatusJson {
           continue;
         }
         Object v = e.getValue();
-        restart.put(e.getKey(), v instanceof OffsetDateTime t ? PyText.isoformat(t) : v);
+        restart.put(e.getKey(), v instanceof OffsetDateTime t ? PatroniJson.isoformat(t) : v);
       }
       r.put("scheduled_restart", restart);
     }

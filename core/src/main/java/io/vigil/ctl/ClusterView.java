@@ -1,5 +1,8 @@
 package io.vigil.ctl;
 
+import io.vigil.postgres.Lsn;
+import io.vigil.cluster.PatroniJson;
+
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
@@ -117,7 +120,7 @@ public final class ClusterView {
     Failover f = cluster.failover();
     if (f != null && f.scheduledAt() != null) {
       Map<String, Object> s = new LinkedHashMap<>();
-      s.put("at", PyText.isoformat(f.scheduledAt()));
+      s.put("at", PatroniJson.isoformat(f.scheduledAt()));
       if (f.leader() != null && !f.leader().isEmpty()) {
         s.put("from", f.leader());
       }
@@ -137,7 +140,7 @@ public final class ClusterView {
       member.put(lagKey, "unknown");
     } else {
       member.put(lagKey, clusterLsn >= lsn ? clusterLsn - lsn : 0L);
-      member.put(lsnKey, PyText.formatLsn(lsn));
+      member.put(lsnKey, Lsn.format(lsn));
     }
   }
 

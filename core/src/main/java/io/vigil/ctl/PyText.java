@@ -218,27 +218,7 @@ public final class PyText {
     return timestamp(precision, LocalDateTime.now());
   }
 
-  /** Python's {@code datetime.isoformat()} for an aware datetime: microseconds only when non-zero. */
-  public static String isoformat(OffsetDateTime t) {
-    StringBuilder sb = new StringBuilder(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").format(t));
-    int micros = t.getNano() / 1000;
-    if (micros != 0) {
-      sb.append(String.format(".%06d", micros));
-    }
-    int total = t.getOffset().getTotalSeconds();
-    sb.append(total < 0 ? '-' : '+');
-    total = Math.abs(total);
-    sb.append(String.format("%02d:%02d", total / 3600, total / 60 % 60));
-    if (total % 60 != 0) {
-      sb.append(String.format(":%02d", total % 60));
-    }
-    return sb.toString();
-  }
 
-  /** Patroni's {@code format_lsn}: {@code X/Y} in upper-case hex without padding. */
-  public static String formatLsn(long lsn) {
-    return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
-  }
 
   /** Python 3's {@code round(bytes / 1024 / 1024)}: to the nearest MB, halves to even. */
   public static long megabytes(long bytes) {

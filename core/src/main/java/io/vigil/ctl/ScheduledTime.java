@@ -1,5 +1,7 @@
 package io.vigil.ctl;
 
+import io.vigil.cluster.PatroniJson;
+
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -51,6 +53,6 @@ public final class ScheduledTime {
 
   /** Python's {@code str(datetime)}: isoformat with a space between date and time. */
   public static String str(OffsetDateTime t) {
-    return PyText.isoformat(t).replaceFirst("T", " ");
+    return PatroniJson.isoformat(t).replaceFirst("T", " ");
   }
 }

@@ -1,5 +1,8 @@
 package io.vigil.api;
 
+import io.vigil.postgres.Lsn;
+import io.vigil.cluster.PatroniJson;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -39,15 +42,15 @@ class PyTextTest {
   void printsLikePython() {
     assertEquals("2026-11-21 04:58:17.260036+00:00",
         PyText.datetimeStr(PyText.pgTimestamp("2026-11-21 04:58:17.260036+00")));
-    assertEquals("2026-11-21T04:58:17+02:00", PyText.isoformat(OffsetDateTime.parse("2026-11-21T04:58:17+02:00")));
+    assertEquals("2026-11-21T04:58:17+02:00", PatroniJson.isoformat(OffsetDateTime.parse("2026-11-21T04:58:17+02:00")));
     assertEquals("1795237097.260036", PyText.epochSeconds(PyText.pgTimestamp("2026-11-21 04:58:17.260036+00")));
     assertEquals("1795237097.0", PyText.epochSeconds(PyText.pgTimestamp("2026-11-21 04:58:17+00")));
     assertEquals("0.5", PyText.floatRepr(0.5));
     assertEquals("3.0", PyText.floatRepr(3));
     assertEquals("True", PyText.str(true));
     assertEquals("None", PyText.str(null));
-    assertEquals("0/4040A28", PyText.formatLsn(67373608L));
-    assertEquals("1A/B", PyText.formatLsn((0x1AL << 32) + 0xB));
+    assertEquals("0/4040A28", Lsn.format(67373608L));
+    assertEquals("1A/B", Lsn.format((0x1AL << 32) + 0xB));
     assertEquals("{\"a\": [1, \"\\u00e9\", null, 1.5]}", JsonText.write(java.util.Map.of("a",
         java.util.Arrays.asList(1, "é", null, 1.5))));
   }

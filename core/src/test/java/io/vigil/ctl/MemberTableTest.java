@@ -1,5 +1,7 @@
 package io.vigil.ctl;
 
+import io.vigil.postgres.Lsn;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,8 +142,8 @@ class MemberTableTest {
     assertEquals(0, PyText.megabytes(524288));
     assertEquals(2, PyText.megabytes(1572864 + 1048576));
     assertEquals(2, PyText.megabytes(2621440)); // 2.5 MB rounds to 2 as Python's round()
-    assertEquals("0/4140028", PyText.formatLsn(CtlFixtures.OPTIME));
-    assertEquals("1/A", PyText.formatLsn(0x10000000AL));
+    assertEquals("0/4140028", Lsn.format(CtlFixtures.OPTIME));
+    assertEquals("1/A", Lsn.format(0x10000000AL));
   }
 
   private static Cluster withConfig(Map<String, Object> config, io.vigil.cluster.SyncState sync, Member... members) {

@@ -1,5 +1,7 @@
 package io.vigil.ctl;
 
+import io.vigil.cluster.PatroniJson;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.LocalDateTime;
@@ -41,8 +43,8 @@ class PyTextTest {
 
   @Test
   void isoformatAsPythonDatetime() {
-    assertEquals("2026-11-21T07:00:00+00:00", PyText.isoformat(OffsetDateTime.parse("2026-11-21T07:00Z")));
-    assertEquals("2026-11-21T07:00:00.500000-03:00", PyText.isoformat(OffsetDateTime.parse("2026-11-21T07:00:00.5-03:00")));
+    assertEquals("2026-11-21T07:00:00+00:00", PatroniJson.isoformat(OffsetDateTime.parse("2026-11-21T07:00Z")));
+    assertEquals("2026-11-21T07:00:00.500000-03:00", PatroniJson.isoformat(OffsetDateTime.parse("2026-11-21T07:00:00.5-03:00")));
   }
 
   @Test

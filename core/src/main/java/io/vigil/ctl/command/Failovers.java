@@ -1,5 +1,7 @@
 package io.vigil.ctl.command;
 
+import io.vigil.cluster.PatroniJson;
+
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
@@ -82,7 +84,7 @@ final class Failovers {
         if (ClusterView.isPaused(cluster)) {
           throw new CtlException("Can't schedule switchover in the paused state");
         }
-        scheduledAtStr = PyText.isoformat(scheduledAt);
+        scheduledAtStr = PatroniJson.isoformat(scheduledAt);
       }
     }
     Map<String, Object> body = new LinkedHashMap<>();

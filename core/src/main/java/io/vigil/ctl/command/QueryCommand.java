@@ -1,5 +1,7 @@
 package io.vigil.ctl.command;
 
+import io.vigil.cluster.PatroniJson;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -176,7 +178,7 @@ public final class QueryCommand extends CtlCommand {
   /** Values as psycopg hands them to Python's str(): timestamps with a space, booleans True/False. */
   private static Object pyValue(Object v) {
     if (v instanceof OffsetDateTime t) {
-      return PyText.isoformat(t).replaceFirst("T", " ");
+      return PatroniJson.isoformat(t).replaceFirst("T", " ");
     }
     if (v instanceof LocalDateTime t) {
       return t.toString().replace('T', ' ');

@@ -1,5 +1,7 @@
 package io.vigil.ctl.command;
 
+import io.vigil.cluster.PatroniJson;
+
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import io.vigil.ctl.ClusterView;
@@ -93,7 +95,7 @@ public final class RestartCommand extends CtlCommand {
       if (ClusterView.isPaused(cluster)) {
         throw new CtlException("Can't schedule restart in the paused state");
       }
-      content.put("schedule", PyText.isoformat(scheduledAt));
+      content.put("schedule", PatroniJson.isoformat(scheduledAt));
     }
     if (timeout != null) {
       content.put("timeout", timeout);
