@@ -43,6 +43,12 @@ public record LocalState(
     Divergence divergence,
     Watchdog watchdog) {
 
+  /** The same state with another outcome of the last leader-key write (a renewal that failed this cycle). */
+  public LocalState withLeaderKey(LeaderKeyWrite outcome) {
+    return new LocalState(name, tags, postgres, dataDirectory, longAction, lastCompleted, outcome, nowMillis, now,
+        shutdownRequested, requests, synchronousStandbyNames, rewindPossible, divergence, watchdog);
+  }
+
   public LocalState {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(postgres, "postgres");

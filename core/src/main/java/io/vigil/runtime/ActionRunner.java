@@ -1,6 +1,8 @@
 package io.vigil.runtime;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.cluster.Cluster;
@@ -16,6 +18,7 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsUnavailableException;
 import io.vigil.ha.Action;
 import io.vigil.ha.Decision;
+import io.vigil.ha.DemoteMode;
 import io.vigil.ha.LeaderKeyWrite;
 import io.vigil.ha.LongAction;
 import io.vigil.postgres.Lsn;
@@ -27,6 +30,7 @@ import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,7 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * The only place where the engine's {@link Action}s become I/O. Runs a decision's actions in order and stops at the
  * first failure, because each action is the precondition of the next (no promotion unless the leader key was
  * taken); a trailing {@link Action.TouchMember} still runs, as Patroni touches its member key in a
- * {@code finally}. Long actions go to the {@link AsyncExecutor}; handing over is their success, and their outcome
- * reaches the engine next cycle as {@code LocalState.lastCompleted}.
+ * {@code finally} — except after a DCS error (Patroni skips touch_member then: it would cost another
+ * retry_timeout while a primary should be stepping down) and after a failed leader-key renewal, which the loop
+ * answers by deciding again at once. Long actions go to the {@link AsyncExecutor}; handing over is their
+ * success, and their outcome reaches the engine next cycle as {@code LocalState.lastCompleted}.
+ *
+ * <p>Every successful leader-key write feeds the {@link LeaseGuard}, counted from the moment it was sent.
  */
 final class ActionRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
@@ -58,6 +68,9 @@ final class ActionRunner {
   private final LoopState state;
   private final Runnable wake;
   private final IntConsumer exit;
+  private final LeaseGuard leaseGuard;
+  private final LongSupplier clockMillis;
+  private final Context loopContext;
 
   /** The cycle being acted on: set by {@link #run}. */
   private Cluster cluster;
@@ -65,7 +78,7 @@ final class ActionRunner {
   private PostgresState observed;
 
   ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
-      LoopState state, Runnable wake, IntConsumer exit) {
+      LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit) {
     this.vertx = vertx;
     this.settings = settings;
     this.dcs = dcs;
@@ -74,6 +87,9 @@ final class ActionRunner {
     this.state = state;
     this.wake = wake;
     this.exit = exit;
+    this.leaseGuard = leaseGuard;
+    this.clockMillis = clockMillis;
+    this.loopContext = vertx.getOrCreateContext();
   }
 
   /** After a reload of the local configuration (tags, scripts). */
@@ -83,35 +99,46 @@ final class ActionRunner {
 
   /**
    * Runs the decision's actions; completes (never fails) when done, with null, or stopped at the first failure or
-   * refusal, with that action.
+   * refusal, with that action. Once {@code abandoned} answers true (the loop gave up on this cycle), no further
+   * action starts.
    */
-  Future<Action> run(Decision decision, Cluster cluster, GlobalConfig global, PostgresState observed) {
+  Future<Action> run(Decision decision, Cluster cluster, GlobalConfig global, PostgresState observed,
+      BooleanSupplier abandoned) {
     this.cluster = cluster;
     this.global = global;
     this.observed = observed;
     List<Action> actions = decision.actions();
-    return runFrom(actions, 0);
+    return runFrom(actions, 0, abandoned);
   }
 
-  private Future<Action> runFrom(List<Action> actions, int index) {
+  private Future<Action> runFrom(List<Action> actions, int index, BooleanSupplier abandoned) {
     if (index >= actions.size()) {
       return Future.succeededFuture();
     }
     Action action = actions.get(index);
+    if (abandoned.getAsBoolean()) {
+      return Future.succeededFuture(action);
+    }
     return execute(action).transform(ar -> {
       boolean goOn = ar.succeeded() && Boolean.TRUE.equals(ar.result());
       if (goOn) {
-        return runFrom(actions, index + 1);
+        return runFrom(actions, index + 1, abandoned);
       }
       if (ar.failed()) {
         LOG.warn("{} failed: {}", describe(action), ar.cause().getMessage());
       }
       Action last = actions.get(actions.size() - 1);
-      if (last instanceof Action.TouchMember && index < actions.size() - 1) {
+      if (last instanceof Action.TouchMember && index < actions.size() - 1 && touchAfterStop(action, ar.cause())
+          && !abandoned.getAsBoolean()) {
         return execute(last).otherwise(false).map(action);
       }
       return Future.succeededFuture(action);
     });
+  }
+
+  /** Whether the member key is still written after {@code stoppedAt} stopped the decision. */
+  static boolean touchAfterStop(Action stoppedAt, Throwable failure) {
+    return !(stoppedAt instanceof Action.RenewLeaderKey) && !(failure instanceof DcsUnavailableException);
   }
 
   private static String describe(Action action) {
@@ -135,8 +162,9 @@ final class ActionRunner {
     } else if (action instanceof Action.ReleaseLeaderKey) {
       return releaseLeaderKey();
     } else if (action instanceof Action.TakeLeaderKey) {
+      long sentAt = clockMillis.getAsLong();
       return dcs.takeLeaderKey().map(v -> {
-        state.leaderKey = LeaderKeyWrite.HELD;
+        keyWritten(sentAt);
         return true;
       });
     } else if (action instanceof Action.InitializeCluster a) {
@@ -219,16 +247,31 @@ final class ActionRunner {
   // --- leader key ---
 
   private Future<Boolean> acquireLeaderKey() {
+    long sentAt = clockMillis.getAsLong();
     return dcs.acquireLeaderKey().map(won -> {
-      state.leaderKey = won ? LeaderKeyWrite.HELD : LeaderKeyWrite.NONE;
-      if (!won) {
+      if (won) {
+        keyWritten(sentAt);
+      } else {
+        state.leaderKey = LeaderKeyWrite.NONE;
         state.memory = state.memory.afterLostRace();
       }
       return won;
     });
   }
 
+  private void keyWritten(long sentAtMillis) {
+    state.leaderKey = LeaderKeyWrite.HELD;
+    state.leaderKeyReleased = false;
+    leaseGuard.renewed(sentAtMillis, global.ttl());
+  }
+
   private Future<Boolean> renewLeaderKey() {
+    if (state.leaderKeyReleased) {
+      // a graceful demote released the key while the loop still saw our name in it: it is not ours to renew
+      state.leaderKey = LeaderKeyWrite.LOST;
+      return Future.succeededFuture(false);
+    }
+    long sentAt = clockMillis.getAsLong();
     return dcs.renewLeaderKey().transform(ar -> {
       if (ar.failed()) {
         state.leaderKey = ar.cause() instanceof DcsUnavailableException
@@ -239,7 +282,7 @@ final class ActionRunner {
         state.leaderKey = LeaderKeyWrite.LOST;
         return Future.succeededFuture(false);
       }
-      state.leaderKey = LeaderKeyWrite.HELD;
+      keyWritten(sentAt);
       return writeStatusIfChanged(observed == null ? null : observed.walPosition()).map(true);
     });
   }
@@ -260,9 +303,14 @@ final class ActionRunner {
     Future<Void> optime = pg.controlData()
         .compose(cd -> writeStatusIfChanged(cd.latestCheckpointLsn()))
         .otherwiseEmpty();
-    return optime.compose(v -> dcs.releaseLeaderKey()).map(released -> {
+    return optime.compose(v -> dcs.releaseLeaderKey()).transform(ar -> {
       state.leaderKey = LeaderKeyWrite.NONE;
-      return true;
+      state.leaderKeyReleased = true;
+      leaseGuard.dropped();
+      if (ar.failed()) {
+        LOG.warn("could not release the leader key, it expires with its lease: {}", ar.cause().getMessage());
+      }
+      return Future.succeededFuture(true);
     });
   }
 
@@ -275,8 +323,10 @@ final class ActionRunner {
     }
     LongAction running = new LongAction(name, kind, System.nanoTime() / 1_000_000);
     state.running = running;
+    state.runningAction = attempt.result();
     attempt.result().onComplete(ar -> vertx.runOnContext(v -> {
       state.running = null;
+      state.runningAction = null;
       state.completed = new LongAction.Completed(running, ar.succeeded());
       if (ar.failed()) {
         LOG.error("{} failed: {}", name, ar.cause().getMessage());
@@ -360,25 +410,83 @@ final class ActionRunner {
   }
 
   /**
-   * Demotes in the caller's cycle rather than through the executor: whatever long action runs is cancelled
-   * first (Patroni demotes from its main thread), because stepping down must not wait.
+   * A graceful demote (switchover) runs as the long action "demote" so that the loop keeps renewing the key while
+   * the CHECKPOINT and the fast stop take their time; the key is released only once PostgreSQL is down. Every
+   * other mode steps down in the caller's cycle, cancelling whatever long action runs (Patroni demotes from its
+   * main thread then), because stepping down must not wait.
    */
   private Future<Boolean> demote(Action.Demote a) {
     async.cancel();
     Member upstream = a.follow() == null ? null : member(a.follow());
     RecoveryConfig recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
-    Future<Void> checkpoint = a.mode().checkpointBeforeStop() && pg.isRunning()
-        ? pg.checkpoint().otherwiseEmpty() : Future.succeededFuture();
     state.role = "demoted";
+    if (a.mode() == DemoteMode.GRACEFUL) {
+      return startLongAction("demote", LongAction.Kind.DEMOTE, () -> stepDown(a.mode(), recovery).mapEmpty());
+    }
+    return stepDown(a.mode(), recovery);
+  }
+
+  private Future<Boolean> stepDown(DemoteMode mode, RecoveryConfig recovery) {
+    state.stepDownInProgress = true;
+    return stepDownSteps(mode, recovery).onComplete(ar -> loopContext.runOnContext(v -> state.stepDownInProgress = false));
+  }
+
+  private Future<Boolean> stepDownSteps(DemoteMode mode, RecoveryConfig recovery) {
+    Duration stopTimeout = global.primaryStopTimeout() > 0 && global.synchronousMode().enabled()
+        ? Duration.ofSeconds(global.primaryStopTimeout()) : null;
+    Future<Void> checkpoint = mode.checkpointBeforeStop() && pg.isRunning()
+        ? checkpointBeforeStop(stopTimeout) : Future.succeededFuture();
     return checkpoint
-        .compose(v -> pg.stop(stopMode(a.mode().stopMode())))
-        .compose(v -> a.mode().releasesLeaderKey() ? releaseLeaderKey() : Future.succeededFuture(true))
+        .compose(v -> pg.stop(stopMode(mode.stopMode()), stopTimeout))
+        .compose(v -> onLoopContext(() -> {
+          if (!mode.releasesLeaderKey()) {
+            // PostgreSQL is down: nothing writable is left for the lease guard to protect
+            leaseGuard.dropped();
+          }
+          return mode.releasesLeaderKey() ? releaseLeaderKey() : Future.succeededFuture(true);
+        }))
         .compose(v -> pg.setSynchronousStandbyNames(null).otherwiseEmpty())
-        .compose(v -> {
+        .compose(v -> onLoopContext(() -> {
           state.synchronousStandbyNames = "";
           return pg.follow(recovery);
-        })
+        }))
         .map(started -> true);
+  }
+
+  /**
+   * Patroni's CHECKPOINT before a graceful stop, bounded: by {@code primary_stop_timeout} when set, otherwise by
+   * the pg_ctl timeout. A CHECKPOINT that fails or runs out of time only makes the shutdown checkpoint longer.
+   */
+  private Future<Void> checkpointBeforeStop(Duration stopTimeout) {
+    long limitMillis = (stopTimeout != null ? stopTimeout : Duration.ofSeconds(settings.postgresql().pgCtlTimeout()))
+        .toMillis();
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, limitMillis), id -> {
+      if (done.tryComplete()) {
+        LOG.warn("CHECKPOINT before demote did not finish within {} ms; stopping anyway", limitMillis);
+      }
+    });
+    pg.checkpoint().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        LOG.warn("CHECKPOINT before demote failed: {}", ar.cause().getMessage());
+      }
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  /** Runs {@code step} on the loop's context, where {@link LoopState} may be touched. */
+  private <T> Future<T> onLoopContext(Supplier<Future<T>> step) {
+    Promise<T> result = Promise.promise();
+    loopContext.runOnContext(v -> {
+      try {
+        step.get().onComplete(result);
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    return result.future();
   }
 
   private Future<Boolean> follow(Action.Follow a) {
@@ -507,6 +615,9 @@ final class ActionRunner {
 
   private Future<Boolean> updateFailsafe(boolean active) {
     state.failsafeActive = active;
+    if (active) {
+      leaseGuard.failsafeConfirmed(state.failsafeRoundSentMillis, global.ttl());
+    }
     if (active || !global.failsafeMode() || cluster == null) {
       return Future.succeededFuture(true);
     }

@@ -28,6 +28,7 @@ import io.vigil.ha.ClusterView;
 import io.vigil.ha.Decision;
 import io.vigil.ha.HaEngine;
 import io.vigil.ha.HaSettings;
+import io.vigil.ha.LeaderKeyWrite;
 import io.vigil.ha.LocalState;
 import io.vigil.ha.PeerStatus;
 import io.vigil.postgres.ControlData;
@@ -38,6 +39,7 @@ import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,15 +47,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HA loop (ARCHITECTURE.md "The HA cycle"): wakes every loop_wait seconds, at once when the DCS watch sees the
- * leader key change or vanish, when PostgreSQL changes state, and when a REST request arrives; gathers the inputs,
- * asks the pure {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
+ * The HA loop (ARCHITECTURE.md "The HA cycle"): wakes every loop_wait seconds counted from the start of the
+ * previous cycle (as Patroni's loop does), at once when the DCS watch sees the leader key change or vanish, when
+ * PostgreSQL changes state, and when a REST request arrives; gathers the inputs, asks the pure
+ * {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
  * {@link Addresses#HA_CYCLE}. One cycle at a time; a wake-up during a cycle runs the next one right after it.
+ *
+ * <p>Safety under faults (never two writable primaries):
+ * <ul>
+ *   <li>A failed or refused leader-key renewal is answered in the same cycle: the engine decides again with
+ *       that outcome, which demotes a primary, instead of waiting a loop_wait for the next cycle.</li>
+ *   <li>A cycle has a deadline of loop_wait + 2 × retry_timeout (the budget Patroni's rule
+ *       {@code loop_wait + 2*retry_timeout <= ttl} leaves it). A cycle that overruns is abandoned; when this
+ *       node runs a writable primary it steps down at once.</li>
+ *   <li>Independently of the cycle, the {@link LeaseGuard} stops a writable primary a safety margin before the
+ *       last successful leader-key write runs out, so a hung DCS call or query can never keep a primary
+ *       writable after another node may have promoted.</li>
+ * </ul>
  */
 public final class HaLoopVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(HaLoopVerticle.class);
@@ -63,6 +79,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private final IntConsumer exit;
   private final HaEngine engine = new HaEngine();
   private final LoopState state = new LoopState();
+  private final LeaseGuard leaseGuard = new LeaseGuard();
 
   private PostgresController pg;
   private AsyncExecutor async;
@@ -75,7 +92,14 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private boolean wakePending;
   private boolean stopping;
   private long timerId = -1;
+  private long leaseGuardTimerId = -1;
   private PostgresState lastPostgres;
+  /** Bumped when a cycle starts and when one is abandoned: an abandoned cycle's late results are dropped. */
+  private long cycleGeneration;
+  /** An emergency stop of PostgreSQL (lease guard, overrun) is running. */
+  private boolean emergencyStop;
+  /** Completed when the cycle in flight has ended; shutdown waits for it. */
+  private Promise<Void> cycleEnded;
 
   /**
    * @param dcs this agent's DCS client (shared with the REST API)
@@ -102,13 +126,15 @@ public final class HaLoopVerticle extends AbstractVerticle {
         return;
       }
       pg = ar.result();
-      runner = new ActionRunner(vertx, settings, dcs, pg, async, state, () -> wake("long action finished"), exit);
+      runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
+          () -> wake("long action finished"), exit);
       applyGlobalConfig(initial);
       vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
       vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
       vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, this::onRequest);
       vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
       dcs.watch(change -> vertx.runOnContext(v -> wake("DCS: " + change)));
+      leaseGuardTimerId = vertx.setPeriodic(LEASE_GUARD_PERIOD_MILLIS, id -> checkLease());
       started.complete();
       wake("start");
     });
@@ -139,30 +165,123 @@ public final class HaLoopVerticle extends AbstractVerticle {
     runCycle();
   }
 
+  static long nowMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   private void runCycle() {
+    long generation = ++cycleGeneration;
     cycleRunning = true;
     wakePending = false;
+    cycleEnded = Promise.promise();
+    long startedAt = nowMillis();
+    long deadline = cycleDeadlineMillis(haSettings.global().loopWait(), haSettings.global().retryTimeout());
+    long deadlineTimer = vertx.setTimer(deadline, id -> cycleOverran(generation, deadline));
+    BooleanSupplier abandoned = () -> generation != cycleGeneration;
     gather()
-        .compose(this::decideAndAct)
+        .compose(in -> abandoned.getAsBoolean() ? Future.succeededFuture(null) : decideAndAct(in, abandoned))
         .onComplete(ar -> {
+          vertx.cancelTimer(deadlineTimer);
+          if (abandoned.getAsBoolean()) {
+            LOG.info("an abandoned HA cycle ended{}", ar.failed() ? ": " + ar.cause().getMessage() : "");
+            return;
+          }
           if (ar.failed()) {
             LOG.error("HA cycle failed: {}", String.valueOf(ar.cause()), ar.cause());
           }
-          cycleRunning = false;
-          if (stopping) {
-            return;
-          }
-          if (wakePending) {
-            vertx.runOnContext(v -> wake("pending"));
-          } else {
-            long delay = ar.succeeded() && ar.result() != null ? ar.result() : haSettings.global().loopWait() * 1000L;
-            timerId = vertx.setTimer(Math.max(1, delay), id -> {
-              timerId = -1;
-              wake("loop_wait");
-            });
-          }
+          long delay = ar.succeeded() && ar.result() != null ? ar.result() : haSettings.global().loopWait() * 1000L;
+          endCycle(delay - (nowMillis() - startedAt));
         });
   }
+
+  /** The overall time one cycle may take (see the class comment). */
+  static long cycleDeadlineMillis(int loopWaitSeconds, int retryTimeoutSeconds) {
+    return (loopWaitSeconds + 2L * retryTimeoutSeconds) * 1000L;
+  }
+
+  /** Marks the cycle finished and schedules the next one {@code delayMillis} from now (at least 1 ms). */
+  private void endCycle(long delayMillis) {
+    cycleRunning = false;
+    if (cycleEnded != null) {
+      cycleEnded.tryComplete();
+    }
+    if (stopping) {
+      return;
+    }
+    if (wakePending) {
+      vertx.runOnContext(v -> wake("pending"));
+    } else {
+      timerId = vertx.setTimer(Math.max(1, delayMillis), id -> {
+        timerId = -1;
+        wake("loop_wait");
+      });
+    }
+  }
+
+  /** The cycle in flight missed its deadline: abandon it, and never leave a primary writable meanwhile. */
+  private void cycleOverran(long generation, long deadlineMillis) {
+    if (generation != cycleGeneration || !cycleRunning || stopping) {
+      return;
+    }
+    LOG.error("the HA cycle did not finish within {} ms; abandoning it", deadlineMillis);
+    cycleGeneration++;
+    if (mayBeWritablePrimary() && !state.stepDownInProgress) {
+      emergencyStop("the HA cycle did not finish in time");
+    } else {
+      endCycle(0);
+    }
+  }
+
+  // --- lease guard ---
+
+  private static final long LEASE_GUARD_PERIOD_MILLIS = 250;
+
+  private void checkLease() {
+    if (stopping || emergencyStop || state.paused || !leaseGuard.mustStepDown(nowMillis())) {
+      return;
+    }
+    if (!mayBeWritablePrimary()) {
+      leaseGuard.dropped();
+      return;
+    }
+    emergencyStop("the leader key was not renewed in time and expires within "
+        + LeaseGuard.SAFETY_MARGIN_MILLIS / 1000 + " s");
+  }
+
+  /** PostgreSQL may be running as a primary, as far as this agent last saw or was told. */
+  private boolean mayBeWritablePrimary() {
+    return pg.isRunning() && (lastPostgres == null || lastPostgres.isPrimary() || !lastPostgres.running());
+  }
+
+  /**
+   * Stops PostgreSQL at once (immediate, SIGKILL if it does not go within 2 s), abandoning the cycle in flight:
+   * Patroni's watchdog would reset the machine here, an agent without one must at least make sure its primary
+   * takes no writes without a lease. The next cycle decides what happens next with a fresh view.
+   */
+  private void emergencyStop(String why) {
+    LOG.error("stopping PostgreSQL now: {}", why);
+    emergencyStop = true;
+    cycleGeneration++;
+    if (state.leaderKey == LeaderKeyWrite.HELD) {
+      state.leaderKey = LeaderKeyWrite.UNREACHABLE;
+    }
+    async.cancel();
+    pg.stop(StopMode.IMMEDIATE, EMERGENCY_KILL_AFTER).onComplete(ar -> {
+      emergencyStop = false;
+      if (ar.failed()) {
+        LOG.error("emergency stop of PostgreSQL failed: {}", ar.cause().getMessage());
+      } else {
+        leaseGuard.dropped();
+      }
+      if (cycleRunning) {
+        endCycle(0);
+      } else {
+        wake("after an emergency stop");
+      }
+    });
+  }
+
+  private static final Duration EMERGENCY_KILL_AFTER = Duration.ofSeconds(2);
 
   // --- gather ---
 
@@ -231,13 +350,31 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (!HaEngine.peerStatusesNeeded(view, local)) {
       return Future.succeededFuture(new Inputs(view, local));
     }
-    List<Member> others = view.cluster().members().stream()
-        .filter(m -> !m.name().equals(settings.name())).toList();
+    List<Member> others = raceCandidates(view.cluster(), state.lastLeaderCluster, settings.name());
     return peers.probe(others).map(answers -> {
       Map<String, PeerStatus> statuses = new LinkedHashMap<>();
       answers.forEach((name, json) -> statuses.put(name, json == null ? PeerStatus.unreachable(name) : peer(name, json)));
       return new Inputs(view.withPeers(statuses), local);
     });
+  }
+
+  /**
+   * Everyone whose REST API is asked before a race (Patroni's {@code old_cluster} members, the current ones,
+   * and those listed in {@code /failsafe}), except this node. The old leader's member key expires with its
+   * lease, so without the old cluster's members a primary that is still alive could never be seen.
+   */
+  static List<Member> raceCandidates(Cluster current, Cluster lastLeaderCluster, String me) {
+    Map<String, Member> byName = new LinkedHashMap<>();
+    if (lastLeaderCluster != null) {
+      lastLeaderCluster.members().forEach(m -> byName.put(m.name(), m));
+    }
+    current.members().forEach(m -> byName.put(m.name(), m));
+    if (current.failsafe() != null) {
+      current.failsafe().members().forEach((name, apiUrl) ->
+          byName.putIfAbsent(name, new Member(name, 0, null, Map.of("api_url", apiUrl))));
+    }
+    byName.remove(me);
+    return byName.values().stream().filter(m -> m.apiUrl() != null).toList();
   }
 
   static PeerStatus peer(String name, JsonObject json) {
@@ -264,6 +401,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       return Future.succeededFuture(in);
     }
     Cluster c = in.view().cluster();
+    state.failsafeRoundSentMillis = nowMillis();
     JsonObject body = new JsonObject()
         .put("name", settings.name())
         .put("conn_url", settings.postgresql().connUrl())
@@ -313,24 +451,57 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   // --- decide and act ---
 
-  /** @return the delay until the next cycle, in ms */
-  private Future<Long> decideAndAct(Inputs in) {
+  /** @return the delay until the next cycle, in ms from the cycle's start */
+  private Future<Long> decideAndAct(Inputs in, BooleanSupplier abandoned) {
     Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
     state.memory = decision.memory();
     state.completed = null;
     Cluster cluster = in.view().cluster();
     state.paused = haSettings.global().pause() || cluster != null && cluster.isPaused();
-    return runner.run(decision, cluster, haSettings.global(), in.local().postgres())
-        .map(stoppedAt -> {
+    return runner.run(decision, cluster, haSettings.global(), in.local().postgres(), abandoned)
+        .compose(stoppedAt -> {
+          if (renewalFailed(stoppedAt) && !abandoned.getAsBoolean()) {
+            return decideAgainAfterRenewal(in, decision, abandoned);
+          }
           logDecision(decision.message(), stoppedAt);
-          return null;
+          return Future.succeededFuture(decision);
         })
-        .compose(v -> syncSlots(cluster))
-        .compose(v -> publish(decision, cluster))
-        .map(v -> {
+        .compose(acted -> abandoned.getAsBoolean() ? Future.succeededFuture(acted)
+            : syncSlots(cluster).compose(v -> publish(acted, cluster)).map(acted))
+        .map(acted -> {
           long loop = haSettings.global().loopWait() * 1000L;
-          return decision.wakeInMillis() == null ? loop : Math.min(loop, decision.wakeInMillis());
+          return acted.wakeInMillis() == null ? loop : Math.min(loop, acted.wakeInMillis());
         });
+  }
+
+  private boolean renewalFailed(Action stoppedAt) {
+    return stoppedAt instanceof Action.RenewLeaderKey
+        && (state.leaderKey == LeaderKeyWrite.LOST || state.leaderKey == LeaderKeyWrite.UNREACHABLE);
+  }
+
+  /**
+   * Patroni's {@code update_lock()} failing inside {@code _run_cycle}: the cycle goes straight on to the demotion
+   * (or, for a DCS error, to the DCS-failure handling) instead of leaving the primary writable until the next
+   * cycle. The engine decides once more on the same view with the renewal's outcome in the local state.
+   */
+  private Future<Decision> decideAgainAfterRenewal(Inputs in, Decision first, BooleanSupplier abandoned) {
+    LOG.error("failed to update leader lock ({})", state.leaderKey == LeaderKeyWrite.LOST
+        ? "the key is not ours any more" : "DCS not reachable");
+    LocalState local = in.local().withLeaderKey(state.leaderKey);
+    // a DCS error may leave the primary running only if failsafe mode confirms every member (Patroni's
+    // _handle_dcs_error): ask them now, as the gather would have had it known
+    return gatherFailsafeAcks(new Inputs(in.view(), local), local).compose(again -> {
+      if (abandoned.getAsBoolean()) {
+        return Future.succeededFuture(first);
+      }
+      Decision second = engine.decide(again.view(), local, state.memory, haSettings);
+      state.memory = second.memory();
+      return runner.run(second, again.view().cluster(), haSettings.global(), local.postgres(), abandoned)
+          .map(stoppedAt -> {
+            logDecision(second.message(), stoppedAt);
+            return second;
+          });
+    });
   }
 
   /** One INFO line per cycle, Patroni's; when the actions stopped early the line says where instead. */
@@ -365,6 +536,9 @@ public final class HaLoopVerticle extends AbstractVerticle {
   }
 
   private Future<Void> publish(Decision decision, Cluster cluster) {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
     return pg.state().otherwise(lastPostgres).map(postgres -> {
       NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
           cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
@@ -575,24 +749,52 @@ public final class HaLoopVerticle extends AbstractVerticle {
       if (timerId >= 0) {
         vertx.cancelTimer(timerId);
       }
-      async.cancel();
-      if (state.paused) {
-        LOG.info("Leader key is not deleted and Postgresql is not stopped due paused state");
-        pg.close().onComplete(ar -> done.complete());
-        return;
+      if (leaseGuardTimerId >= 0) {
+        vertx.cancelTimer(leaseGuardTimerId);
       }
-      boolean leader = state.leaderKey == io.vigil.ha.LeaderKeyWrite.HELD;
-      pg.stop(StopMode.FAST)
-          .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
-          .compose(x -> touchStopped())
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              LOG.warn("shutdown: {}", ar.cause().getMessage());
-            }
-            pg.close().onComplete(x -> done.complete());
-          });
+      // nothing may start PostgreSQL once it is stopped and the key released: let the cycle in flight and the
+      // long action end first (both bounded)
+      Future<Void> cycle = cycleRunning && cycleEnded != null ? cycleEnded.future() : Future.succeededFuture();
+      bounded(cycle, cycleDeadlineMillis(haSettings.global().loopWait(), haSettings.global().retryTimeout()))
+          .compose(x -> {
+            async.cancel();
+            return bounded(state.runningAction == null ? Future.succeededFuture() : state.runningAction.<Void>mapEmpty(),
+                SHUTDOWN_LONG_ACTION_WAIT_MILLIS);
+          })
+          .onComplete(x -> stopAfterCycle(done));
     });
     return done.future();
+  }
+
+  private static final long SHUTDOWN_LONG_ACTION_WAIT_MILLIS = 30_000;
+
+  /** {@code f}, or success after {@code millis} if it has not completed by then; never fails. */
+  private Future<Void> bounded(Future<?> f, long millis) {
+    Promise<Void> p = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, millis), id -> p.tryComplete());
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      p.tryComplete();
+    });
+    return p.future();
+  }
+
+  private void stopAfterCycle(Promise<Void> done) {
+    if (state.paused) {
+      LOG.info("Leader key is not deleted and Postgresql is not stopped due paused state");
+      pg.close().onComplete(ar -> done.complete());
+      return;
+    }
+    boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
+    pg.stop(StopMode.FAST)
+        .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
+        .compose(x -> touchStopped())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("shutdown: {}", ar.cause().getMessage());
+          }
+          pg.close().onComplete(x -> done.complete());
+        });
   }
 
   private Future<Void> releaseAfterStop() {

@@ -21,9 +21,20 @@ import java.util.Map;
 final class LoopState {
   HaMemory memory = HaMemory.initial();
   LeaderKeyWrite leaderKey = LeaderKeyWrite.NONE;
+  /**
+   * This agent deleted its own leader key (release, graceful demote) and has not written it since: a renewal
+   * must not bring it back while the loop's snapshot still shows our name.
+   */
+  boolean leaderKeyReleased;
 
   /** The long action running now, as the engine sees it; null when idle. */
   LongAction running;
+  /** The running long action's outcome; shutdown waits for it. */
+  io.vertx.core.Future<?> runningAction;
+  /** An in-cycle demote is stopping PostgreSQL; an overrunning cycle must not start a second stop. */
+  boolean stepDownInProgress;
+  /** Monotonic ms when the last round of {@code POST /failsafe} was sent. */
+  long failsafeRoundSentMillis;
   /** A long action that finished since the last cycle; handed to the engine once. */
   LongAction.Completed completed;
 
