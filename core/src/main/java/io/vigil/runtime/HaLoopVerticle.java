@@ -153,7 +153,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (stopping) {
       return;
     }
-    if (cycleRunning) {
+    if (cycleRunning || emergencyStop) {
       wakePending = true;
       return;
     }
@@ -223,9 +223,15 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (generation != cycleGeneration || !cycleRunning || stopping) {
       return;
     }
+    if (state.stepDownInProgress) {
+      // the cycle is already stepping down (stop, then start as a replica): abandoning it would only race it
+      LOG.warn("the HA cycle is still demoting after {} ms", deadlineMillis);
+      vertx.setTimer(deadlineMillis, id -> cycleOverran(generation, deadlineMillis));
+      return;
+    }
     LOG.error("the HA cycle did not finish within {} ms; abandoning it", deadlineMillis);
     cycleGeneration++;
-    if (mayBeWritablePrimary() && !state.stepDownInProgress) {
+    if (mayBeWritablePrimary()) {
       emergencyStop("the HA cycle did not finish in time");
     } else {
       endCycle(0);
@@ -241,7 +247,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
       return;
     }
     if (!mayBeWritablePrimary()) {
-      leaseGuard.dropped();
+      // a replica has nothing to stop; should it become a primary (a promote in flight) on this stale lease,
+      // the next check stops it
       return;
     }
     emergencyStop("the leader key was not renewed in time and expires within "
@@ -274,10 +281,10 @@ public final class HaLoopVerticle extends AbstractVerticle {
         leaseGuard.dropped();
       }
       if (cycleRunning) {
-        endCycle(0);
-      } else {
-        wake("after an emergency stop");
+        cycleRunning = false;
+        cycleEnded.tryComplete();
       }
+      wake("after an emergency stop");
     });
   }
 
@@ -475,7 +482,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
   }
 
   private boolean renewalFailed(Action stoppedAt) {
-    return stoppedAt instanceof Action.RenewLeaderKey
+    // after our own release (graceful demote in flight) a refused renewal is expected, not a failure
+    return stoppedAt instanceof Action.RenewLeaderKey && !state.leaderKeyReleased
         && (state.leaderKey == LeaderKeyWrite.LOST || state.leaderKey == LeaderKeyWrite.UNREACHABLE);
   }
 
