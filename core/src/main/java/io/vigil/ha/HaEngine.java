@@ -188,6 +188,10 @@ public final class HaEngine {
         actions.add(new Action.TouchMember());
       }
       memory = memory.withLastWalPosition(myWal());
+      if (memory.ssnChange() != null && !pg.isPrimary() && pg.role() != PostgresRole.PROMOTED) {
+        // a reference LSN from an earlier term as primary must not vouch for standbys in the next one
+        memory = memory.withSsnChange(null);
+      }
       if (pg.running() && pg.role() != null) {
         memory = memory.withLastRole(pg.role());
       }
@@ -1076,8 +1080,21 @@ public final class HaEngine {
     /** SPEC §6.6 on the primary, every cycle. */
     private void synchronousReplication() {
       if (gc.synchronousMode().enabled() && !standbyCluster()) {
-        SyncStandbys.Plan plan = SyncStandbys.plan(me, pg.replication(), c.members(), c.sync(),
-            local.synchronousStandbyNames(), myWal(), gc);
+        if (pg.queryFailed()) {
+          // pg_stat_replication is unknown, not empty: planning from it would empty /sync and
+          // synchronous_standby_names while the standbys are still synchronous
+          return;
+        }
+        String ssn = local.synchronousStandbyNames();
+        HaMemory.SsnChange change = memory.ssnChange();
+        if (change == null || !change.value().equals(ssn)) {
+          // Patroni's _primary_flush_lsn: the snapshot was taken after the value was applied, so this LSN is
+          // at or after the moment PostgreSQL started waiting for the new standbys
+          change = new HaMemory.SsnChange(ssn, myWal());
+          memory = memory.withSsnChange(change);
+        }
+        SyncStandbys.Plan plan = SyncStandbys.plan(me, pg.replication(), c.members(), c.sync(), ssn, myWal(),
+            change.primaryLsn(), gc);
         actions.addAll(plan.steps());
       } else if (c.sync() != null && c.sync().leader() != null) {
         actions.add(new Action.DeleteSyncState(c.sync().version()));

@@ -752,6 +752,27 @@ class HaEngineTest {
             List.of(follow(null), TOUCH),
             "following a different leader because i am not the healthiest node"),
 
+        // issue 10 item 5: an unknown PostgreSQL state never rewrites synchronous replication
+        row("§6.6 sync primary whose state query failed leaves /sync and synchronous_standby_names alone",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithLeader().withSync("pg1", "pg2").view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("pg2").stateQueryFailed().build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        row("§6.6 quorum primary whose state query failed leaves /sync and synchronous_standby_names alone",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3").view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("ANY 1 (pg2,pg3)").stateQueryFailed().build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        // issue 10 item 6a: /sync only names a standby that flushed the primary's LSN of the ssn change
+        row("§6.6 a sync standby behind the primary's LSN at the ssn change does not enter /sync",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithLeader().withSync("pg1").view(),
+            Locals.runningPrimary("pg1").withLsn(LSN + 100).withSynchronousStandbyNames("pg2")
+                .withReplication("pg2", "sync", LSN).build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
         // §2.8 failsafe mode
         row("§2.8 failsafe: every member acknowledged, stay primary",
             Configs.defaults().failsafe(),
@@ -1185,6 +1206,44 @@ class HaEngineTest {
         Locals.runningReplica("pg2").build(), HaMemory.initial()));
     assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithoutLeader().view(),
         Locals.runningReplica("pg2").build(), check));
+  }
+
+  @Test
+  void remembersThePrimaryLsnOfTheSsnChangeUntilTheStandbyFlushedIt() {
+    HaSettings sync = Configs.defaults().synchronous().settings();
+    ClusterView view = Clusters.initializedWithLeader().withSync("pg1").view();
+    // first cycle with the new synchronous_standby_names: the primary is at LSN + 100, pg2 has flushed LSN
+    Decision first = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 100)
+        .withSynchronousStandbyNames("pg2").withReplication("pg2", "sync", LSN).build(), HaMemory.initial(), sync);
+    assertEquals(new HaMemory.SsnChange("pg2", LSN + 100), first.memory().ssnChange());
+    assertEquals(List.of(RENEW, TOUCH), first.actions());
+    // the primary moved on, but the reference stays the LSN of the change: pg2 at LSN + 100 is in
+    Decision second = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 900)
+        .withSynchronousStandbyNames("pg2").withReplication("pg2", "sync", LSN + 100).build(), first.memory(), sync);
+    assertEquals(List.of(RENEW, new WriteSyncState("pg1", List.of("pg2"), null, 3L), TOUCH), second.actions());
+    assertEquals(first.memory().ssnChange(), second.memory().ssnChange());
+    // a new value of synchronous_standby_names takes a new reference
+    Decision third = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 900)
+        .withSynchronousStandbyNames("pg3").withReplication("pg3", "sync", LSN + 100).build(), second.memory(), sync);
+    assertEquals(new HaMemory.SsnChange("pg3", LSN + 900), third.memory().ssnChange());
+    assertEquals(List.of(RENEW, TOUCH), third.actions());
+  }
+
+  @Test
+  void anUnknownStateKeepsTheSsnReference() {
+    HaSettings sync = Configs.defaults().synchronous().settings();
+    HaMemory remembered = HaMemory.initial().withSsnChange(new HaMemory.SsnChange("pg2", LSN));
+    Decision d = engine.decide(Clusters.initializedWithLeader().withSync("pg1", "pg2").view(),
+        Locals.runningPrimary("pg1").withSynchronousStandbyNames("pg2").stateQueryFailed().build(), remembered, sync);
+    assertEquals(remembered.ssnChange(), d.memory().ssnChange());
+  }
+
+  @Test
+  void aReplicaForgetsTheSsnReferenceOfItsTermAsPrimary() {
+    HaMemory remembered = HaMemory.initial().withSsnChange(new HaMemory.SsnChange("pg2", LSN));
+    Decision d = engine.decide(Clusters.initializedWithLeader().view(), Locals.runningReplica("pg2").build(),
+        remembered, Configs.defaults().synchronous().settings());
+    assertNull(d.memory().ssnChange());
   }
 
   @Test
