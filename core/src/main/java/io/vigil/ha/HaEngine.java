@@ -753,7 +753,9 @@ public final class HaEngine {
         return false;
       }
       if (failover != null) {
-        if (failover.leader() != null && syncModeActive() && !c.sync().matches(me)) {
+        // a switchover in sync mode races only among the sync standbys and the /sync leader (Patroni's
+        // sync.matches(name, True)): after a failed switchover the former leader may take the key back
+        if (failover.leader() != null && syncModeActive() && !c.sync().matches(me) && !c.sync().isLeader(me)) {
           return false;
         }
         Boolean manual = manualFailoverNoLeader();
@@ -827,6 +829,7 @@ public final class HaEngine {
           continue;
         }
         boolean ahead = peer.wal() > myWal;
+        anyAhead |= ahead;
         if (peer.mayPromote()) {
           if (peer.primary()) {
             return false; // "Primary (<n>) is still alive"
@@ -834,14 +837,15 @@ public final class HaEngine {
           if (ahead && !(syncModeActive() && name.equals(c.sync().leader()))) {
             return false; // "Wal position of <n> is ahead of my wal position"
           }
-          if (peer.wal() == myWal && peer.failoverPriority() > myPriority && !name.equals(formerLeader)
-              && (!quorum || voters.contains(name))) {
-            return false; // "<n> has equally tolerable WAL position and priority ..."
+          if (!ahead && peer.wal() > 0) { // votes count only from nodes with postgres up and running
+            if (peer.wal() == myWal && peer.failoverPriority() > myPriority && !name.equals(formerLeader)
+                && (!quorum || voters.contains(name))) {
+              return false; // "<n> has equally tolerable WAL position and priority ..."
+            }
+            if (quorum && voters.contains(name)) {
+              votes++; // "Got quorum vote from <n>"
+            }
           }
-        }
-        anyAhead |= ahead;
-        if (quorum && voters.contains(name) && !ahead) {
-          votes++;
         }
       }
       if (quorum) {
@@ -941,8 +945,9 @@ public final class HaEngine {
         }
       }
       if (quorumActive() && !explicitCandidate) {
+        // Patroni counts quorum_votes from -1: the new leader itself plus `quorum` voters must be healthy
         int needed = c.sync().quorum() == null ? 0 : c.sync().quorum();
-        return good > 0 && good >= needed;
+        return good > 0 && good >= needed + 1; // else "Quorum requirement <q> can not be reached"
       }
       return good > 0;
     }

@@ -773,6 +773,48 @@ class HaEngineTest {
                 .withReplication("pg2", "sync", LSN).build(),
             List.of(RENEW, TOUCH),
             "no action. I am (pg1), the leader with the lock"),
+        // issue 10 item 6c: votes come only from voters that may promote and report a WAL position
+        row("§2.4.10 quorum: a nofailover voter gives no vote",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithoutLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(Peers.nofailover("pg3", LSN)).view(),
+            Locals.runningReplica("pg2").build(),
+            List.of(follow(null), TOUCH),
+            "following a different leader because i am not the healthiest node"),
+        row("§2.4.10 quorum: a voter with an unknown WAL position gives no vote",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithoutLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(new PeerStatus("pg3", true, false, null, 1, false, 1, false)).view(),
+            Locals.runningReplica("pg2").build(),
+            List.of(follow(null), TOUCH),
+            "following a different leader because i am not the healthiest node"),
+        // issue 10 item 6d: in quorum mode a failover needs quorum + 1 good members
+        row("§2.5 quorum: switchover refused while only quorum healthy members remain",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3").withFailover("pg1", null)
+                .withPeer(Peers.replica("pg2", LSN)).withPeer(Peers.unreachable("pg3")).view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("ANY 1 (pg2,pg3)")
+                .withReplication("pg2", "quorum", LSN).withReplication("pg3", "quorum", LSN).build(),
+            List.of(RENEW, CLEAR_FAILOVER, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        row("§2.7 quorum: no failover after a crash while only quorum healthy members remain",
+            Configs.defaults().quorum(1).primaryStartTimeout(0),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(Peers.replica("pg2", LSN)).withPeer(Peers.unreachable("pg3")).view(),
+            Locals.crashedPrimary("pg1").build(),
+            List.of(RENEW, new StartPostgres(PostgresRole.PRIMARY, null, false, 0, "restarting after failure"),
+                TOUCH),
+            "starting primary after failure"),
+        // issue 10 item 6e: the /sync leader counts as a sync standby in the race after a failed switchover
+        row("§2.4 sync mode: after a failed switchover the /sync leader retakes the key",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithoutLeader().withMember(Members.replica("pg1")).withSync("pg1", "pg2")
+                .withFailover("pg1", "pg2").withPeer(Peers.unreachable("pg2")).view(),
+            Locals.runningReplica("pg1").build(),
+            List.of(ACQUIRE, CLEAR_FAILOVER, ACTIVATE_WATCHDOG, new WriteSyncState("pg1", List.of(), null, 3L),
+                new ApplySynchronousStandbyNames(""), PROMOTE, TOUCH),
+            "promoted self to leader by acquiring session lock"),
+
         // §2.8 failsafe mode
         row("§2.8 failsafe: every member acknowledged, stay primary",
             Configs.defaults().failsafe(),
