@@ -41,12 +41,14 @@ public final class SyncStandbys {
   private SyncStandbys() {}
 
   /**
-   * The outcome.
+   * The outcome: the values once this cycle's steps are written. In quorum mode that is one step of possibly
+   * several towards the target; the next cycle plans the next step from what it reads back.
    *
-   * @param synchronousStandbyNames the value PostgreSQL should end with ("" = no synchronous standby)
-   * @param syncStandbys the {@code /sync} members to end with (sorted)
-   * @param quorum the {@code /sync} quorum to end with; null in priority mode
-   * @param steps the writes, in order; empty when everything is in place
+   * @param synchronousStandbyNames the value PostgreSQL ends the cycle with ("" = no synchronous standby)
+   * @param syncStandbys the {@code /sync} members the cycle ends with (sorted)
+   * @param quorum the {@code /sync} quorum the cycle ends with; null in priority mode
+   * @param steps the writes, in order; empty when everything is in place (or must wait, as for a standby that
+   *     has not yet reached the LSN of the synchronous_standby_names change)
    */
   public record Plan(String synchronousStandbyNames, List<String> syncStandbys, Integer quorum, List<Action> steps) {
     public Plan {
