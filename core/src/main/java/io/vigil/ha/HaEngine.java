@@ -188,6 +188,10 @@ public final class HaEngine {
         actions.add(new Action.TouchMember());
       }
       memory = memory.withLastWalPosition(myWal());
+      if (memory.ssnChange() != null && !pg.isPrimary() && pg.role() != PostgresRole.PROMOTED) {
+        // a reference LSN from an earlier term as primary must not vouch for standbys in the next one
+        memory = memory.withSsnChange(null);
+      }
       if (pg.running() && pg.role() != null) {
         memory = memory.withLastRole(pg.role());
       }
@@ -749,7 +753,9 @@ public final class HaEngine {
         return false;
       }
       if (failover != null) {
-        if (failover.leader() != null && syncModeActive() && !c.sync().matches(me)) {
+        // a switchover in sync mode races only among the sync standbys and the /sync leader (Patroni's
+        // sync.matches(name, True)): after a failed switchover the former leader may take the key back
+        if (failover.leader() != null && syncModeActive() && !c.sync().matches(me) && !c.sync().isLeader(me)) {
           return false;
         }
         Boolean manual = manualFailoverNoLeader();
@@ -823,6 +829,7 @@ public final class HaEngine {
           continue;
         }
         boolean ahead = peer.wal() > myWal;
+        anyAhead |= ahead;
         if (peer.mayPromote()) {
           if (peer.primary()) {
             return false; // "Primary (<n>) is still alive"
@@ -830,14 +837,15 @@ public final class HaEngine {
           if (ahead && !(syncModeActive() && name.equals(c.sync().leader()))) {
             return false; // "Wal position of <n> is ahead of my wal position"
           }
-          if (peer.wal() == myWal && peer.failoverPriority() > myPriority && !name.equals(formerLeader)
-              && (!quorum || voters.contains(name))) {
-            return false; // "<n> has equally tolerable WAL position and priority ..."
+          if (!ahead && peer.wal() > 0) { // votes count only from nodes with postgres up and running
+            if (peer.wal() == myWal && peer.failoverPriority() > myPriority && !name.equals(formerLeader)
+                && (!quorum || voters.contains(name))) {
+              return false; // "<n> has equally tolerable WAL position and priority ..."
+            }
+            if (quorum && voters.contains(name)) {
+              votes++; // "Got quorum vote from <n>"
+            }
           }
-        }
-        anyAhead |= ahead;
-        if (quorum && voters.contains(name) && !ahead) {
-          votes++;
         }
       }
       if (quorum) {
@@ -937,8 +945,9 @@ public final class HaEngine {
         }
       }
       if (quorumActive() && !explicitCandidate) {
+        // Patroni counts quorum_votes from -1: the new leader itself plus `quorum` voters must be healthy
         int needed = c.sync().quorum() == null ? 0 : c.sync().quorum();
-        return good > 0 && good >= needed;
+        return good > 0 && good >= needed + 1; // else "Quorum requirement <q> can not be reached"
       }
       return good > 0;
     }
@@ -1076,8 +1085,21 @@ public final class HaEngine {
     /** SPEC §6.6 on the primary, every cycle. */
     private void synchronousReplication() {
       if (gc.synchronousMode().enabled() && !standbyCluster()) {
-        SyncStandbys.Plan plan = SyncStandbys.plan(me, pg.replication(), c.members(), c.sync(),
-            local.synchronousStandbyNames(), myWal(), gc);
+        if (pg.queryFailed()) {
+          // pg_stat_replication is unknown, not empty: planning from it would empty /sync and
+          // synchronous_standby_names while the standbys are still synchronous
+          return;
+        }
+        String ssn = local.synchronousStandbyNames();
+        HaMemory.SsnChange change = memory.ssnChange();
+        if (change == null || !change.value().equals(ssn)) {
+          // Patroni's _primary_flush_lsn: the snapshot was taken after the value was applied, so this LSN is
+          // at or after the moment PostgreSQL started waiting for the new standbys
+          change = new HaMemory.SsnChange(ssn, myWal());
+          memory = memory.withSsnChange(change);
+        }
+        SyncStandbys.Plan plan = SyncStandbys.plan(me, pg.replication(), c.members(), c.sync(), ssn, myWal(),
+            change.primaryLsn(), gc);
         actions.addAll(plan.steps());
       } else if (c.sync() != null && c.sync().leader() != null) {
         actions.add(new Action.DeleteSyncState(c.sync().version()));

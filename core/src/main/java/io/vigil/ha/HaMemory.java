@@ -21,6 +21,8 @@ import io.vigil.postgres.PostgresRole;
  * @param lostRace the last {@link Action.AcquireLeaderKey} answered false: the runner sets this with
  *     {@link #afterLostRace()} so that the next cycle words its follow message as Patroni does
  * @param lastRole the role PostgreSQL last had while running (a crashed primary restarts in place), or null
+ * @param ssnChange the synchronous_standby_names this primary last saw and its flush LSN at that moment; null
+ *     until a primary in synchronous mode first looks (see {@link SsnChange})
  */
 public record HaMemory(
     Long raceBackoffStartMillis,
@@ -33,7 +35,16 @@ public record HaMemory(
     boolean paused,
     boolean startupDone,
     boolean lostRace,
-    PostgresRole lastRole) {
+    PostgresRole lastRole,
+    SsnChange ssnChange) {
+
+  /**
+   * Patroni's {@code _primary_flush_lsn}: the primary's flush LSN when it first saw {@code value} as its
+   * synchronous_standby_names. A standby that was not yet in {@code /sync} counts as synchronous only once its
+   * flush position from pg_stat_replication reaches {@code primaryLsn}: only then does it hold every commit
+   * that was acknowledged before PostgreSQL started to wait for it.
+   */
+  public record SsnChange(String value, long primaryLsn) {}
 
   /** Progress of this node's bootstrap of a new cluster (SPEC §2.1 step 9). */
   public enum BootstrapPhase {
@@ -53,7 +64,7 @@ public record HaMemory(
   /** The memory of an agent that just started. */
   public static HaMemory initial() {
     return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false, false,
-        null);
+        null, null);
   }
 
   /** What the runner records when {@link Action.AcquireLeaderKey} answered false (another node won). */
@@ -63,56 +74,61 @@ public record HaMemory(
 
   public HaMemory withRaceBackoffStart(Long millis) {
     return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withLastWalPosition(Long lsn) {
     return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withRewind(RewindState state) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withBootstrap(BootstrapPhase phase) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withRecovering(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withStartingSince(Long millis) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withPrePromoteFailedAt(Long millis) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        millis, paused, startupDone, lostRace, lastRole);
+        millis, paused, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withPaused(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, value, startupDone, lostRace, lastRole);
+        prePromoteFailedAtMillis, value, startupDone, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withStartupDone(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, value, lostRace, lastRole);
+        prePromoteFailedAtMillis, paused, value, lostRace, lastRole, ssnChange);
   }
 
   public HaMemory withLostRace(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, value, lastRole);
+        prePromoteFailedAtMillis, paused, startupDone, value, lastRole, ssnChange);
+  }
+
+  public HaMemory withSsnChange(SsnChange change) {
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, change);
   }
 
   public HaMemory withLastRole(PostgresRole role) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, role);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, role, ssnChange);
   }
 }

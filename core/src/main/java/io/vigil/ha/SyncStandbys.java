@@ -19,16 +19,17 @@ import java.util.regex.Pattern;
  * members, the current {@code /sync} and {@code synchronous_standby_names}, it works out the new values and the
  * order in which to write them.
  *
- * <p>Deliberate simplifications against Patroni, all on the safe side:
- * <ul>
- *   <li>a standby counts as confirmed when it is listed in the current synchronous_standby_names and is shown
- *       as {@code sync} (quorum: {@code quorum}) or is already in {@code /sync}; Patroni additionally waits for
- *       it to reach the flush LSN of the moment the value changed. Since {@code /sync} is only ever extended in
- *       a later cycle than the one that changed synchronous_standby_names, a standby must have been reported
- *       synchronous by PostgreSQL itself first;</li>
- *   <li>quorum mode moves to the target in one step (synchronous_standby_names first when voters are only
- *       added, {@code /sync} first otherwise) instead of Patroni's multi-step QuorumStateResolver.</li>
- * </ul>
+ * <p>As in Patroni's {@code sync.py}, a standby that is not yet in {@code /sync} counts as synchronous only when it
+ * is listed in synchronous_standby_names, PostgreSQL shows it as {@code sync} (quorum: {@code quorum} or
+ * {@code sync}), and its flush position has reached the primary's flush LSN of the moment synchronous_standby_names
+ * took its current value ({@link HaMemory.SsnChange}): only then does it hold every commit acknowledged before.
+ *
+ * <p>Quorum mode follows Patroni's {@code QuorumStateResolver}: when numsync or quorum grows, the growing write comes
+ * first; new standbys join the voters before synchronous_standby_names (synchronous_standby_names first when it was
+ * empty, and voters only once a standby is confirmed); gone standbys leave synchronous_standby_names before the
+ * voters (the voters first when synchronous_standby_names would become empty). Vigil writes one step per cycle and
+ * re-reads both values before the next, so every state PostgreSQL or a racing replica can observe keeps the
+ * invariant that any {@code quorum} voters overlap any set of standbys that acknowledged a commit.
  */
 public final class SyncStandbys {
 
@@ -40,12 +41,14 @@ public final class SyncStandbys {
   private SyncStandbys() {}
 
   /**
-   * The outcome.
+   * The outcome: the values once this cycle's steps are written. In quorum mode that is one step of possibly
+   * several towards the target; the next cycle plans the next step from what it reads back.
    *
-   * @param synchronousStandbyNames the value PostgreSQL should end with ("" = no synchronous standby)
-   * @param syncStandbys the {@code /sync} members to end with (sorted)
-   * @param quorum the {@code /sync} quorum to end with; null in priority mode
-   * @param steps the writes, in order; empty when everything is in place
+   * @param synchronousStandbyNames the value PostgreSQL ends the cycle with ("" = no synchronous standby)
+   * @param syncStandbys the {@code /sync} members the cycle ends with (sorted)
+   * @param quorum the {@code /sync} quorum the cycle ends with; null in priority mode
+   * @param steps the writes, in order; empty when everything is in place (or must wait, as for a standby that
+   *     has not yet reached the LSN of the synchronous_standby_names change)
    */
   public record Plan(String synchronousStandbyNames, List<String> syncStandbys, Integer quorum, List<Action> steps) {
     public Plan {
@@ -61,10 +64,22 @@ public final class SyncStandbys {
    * @param members the cluster's members (their state, nosync/sync_priority/nofailover/replicatefrom tags)
    * @param current the {@code /sync} key, null when absent
    * @param currentSsn the current synchronous_standby_names ("" when empty)
-   * @param primaryLsn the primary's flush LSN, the lag reference when only one standby streams
+   * @param primaryLsn the primary's flush LSN, the lag reference when only one standby streams; here also the
+   *     LSN a standby new to {@code /sync} must have flushed (as if synchronous_standby_names changed just now)
    */
   public static Plan plan(String leader, List<ReplicationRow> rows, List<Member> members, SyncState current,
       String currentSsn, long primaryLsn, GlobalConfig config) {
+    return plan(leader, rows, members, current, currentSsn, primaryLsn, primaryLsn, config);
+  }
+
+  /**
+   * Plans one cycle of synchronous replication on the primary {@code leader}.
+   *
+   * @param ssnChangeLsn the primary's flush LSN when synchronous_standby_names took its current value: a standby
+   *     not yet in {@code /sync} is confirmed only once its flush LSN reaches it
+   */
+  public static Plan plan(String leader, List<ReplicationRow> rows, List<Member> members, SyncState current,
+      String currentSsn, long primaryLsn, long ssnChangeLsn, GlobalConfig config) {
     boolean quorumMode = config.synchronousMode() == GlobalConfig.SynchronousMode.QUORUM;
     List<Candidate> candidates = candidates(leader, rows, members);
     Set<String> ssnMembers = parseNames(currentSsn == null ? "" : currentSsn);
@@ -80,24 +95,26 @@ public final class SyncStandbys {
     ordered.sort(Comparator.comparing(Candidate::nofailover)); // stable: promotable standbys first
     TreeSet<String> active = new TreeSet<>();
     TreeSet<String> confirmed = new TreeSet<>();
-    String confirmedState = quorumMode ? "quorum" : "sync";
     for (Candidate c : ordered) {
       if (maxLag > 0 && maxLsn - c.lsn() > maxLag) {
         continue;
       }
+      boolean shownSync = "sync".equals(c.syncState()) || quorumMode && "quorum".equals(c.syncState());
+      // Patroni's _ready_replicas: named in synchronous_standby_names, and already in /sync or caught up with
+      // the LSN of the change
       boolean ready = ssnMembers.contains(c.name().toLowerCase(Locale.ROOT))
-          && (confirmedState.equals(c.syncState()) || (!quorumMode && current != null && current.matches(c.name())));
+          && (current != null && current.matches(c.name()) || shownSync && c.lsn() >= ssnChangeLsn);
       if (quorumMode) {
         // nofailover standbys only fill up to the node count: they cannot win the vote, so they dilute it
         if (!c.nofailover() || active.size() < count) {
           active.add(c.name());
-          if (ready) {
+          if (ready && shownSync) {
             confirmed.add(c.name());
           }
         }
       } else {
         active.add(c.name());
-        if (ready && "sync".equals(c.syncState())) {
+        if (ready && shownSync) {
           confirmed.add(c.name());
         }
         if (active.size() >= count) {
@@ -106,7 +123,8 @@ public final class SyncStandbys {
       }
     }
     return quorumMode
-        ? planQuorum(leader, active, current, currentSsn, version, count, config.synchronousModeStrict())
+        ? QuorumSteps.next(leader, active, confirmed.size(), current, currentSsn, count, config.synchronousModeStrict(),
+            members)
         : planPriority(leader, active, confirmed, current, currentSync, currentSsn, version,
             config.synchronousModeStrict());
   }
@@ -131,44 +149,6 @@ public final class SyncStandbys {
       steps.add(new Action.WriteSyncState(leader, List.copyOf(confirmed), null, version));
     }
     return new Plan(ssn, List.copyOf(confirmed), null, steps);
-  }
-
-  private static Plan planQuorum(String leader, TreeSet<String> voters, SyncState current, String currentSsn,
-      Long version, int count, boolean strict) {
-    int numSync = Math.min(count, voters.size());
-    String ssn;
-    int quorum;
-    if (voters.isEmpty()) {
-      ssn = strict ? "ANY 1 (" + STRICT_PLACEHOLDER + ")" : "";
-      quorum = 0;
-    } else {
-      ssn = format(voters, numSync, true);
-      // a promotion must see `quorum` other voters: together with any numSync acknowledgements that overlaps
-      quorum = voters.size() - numSync;
-    }
-    List<String> currentVoters = current == null ? List.of() : current.syncStandbys();
-    boolean syncInPlace = current != null && leader.equals(current.leader())
-        && new TreeSet<>(currentVoters).equals(voters) && Integer.valueOf(quorum).equals(current.quorum());
-    List<Action> steps = new ArrayList<>();
-    Action writeSync = new Action.WriteSyncState(leader, List.copyOf(voters), quorum, version);
-    Action applySsn = new Action.ApplySynchronousStandbyNames(ssn);
-    boolean onlyAdding = voters.containsAll(currentVoters);
-    if (onlyAdding) {
-      if (!ssn.equals(currentSsn)) {
-        steps.add(applySsn);
-      }
-      if (!syncInPlace) {
-        steps.add(writeSync);
-      }
-    } else {
-      if (!syncInPlace) {
-        steps.add(writeSync);
-      }
-      if (!ssn.equals(currentSsn)) {
-        steps.add(applySsn);
-      }
-    }
-    return new Plan(ssn, List.copyOf(voters), quorum, steps);
   }
 
   /**

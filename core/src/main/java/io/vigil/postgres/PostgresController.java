@@ -1,6 +1,7 @@
 package io.vigil.postgres;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
@@ -768,7 +769,7 @@ public final class PostgresController {
   private PostgresState runningUnknownState() {
     return new PostgresState(stateName, role, false, true, role != PostgresRole.PRIMARY, null, null, null, null,
         null, null, null, false, null, List.of(), null, serverVersionNum, null, false, Map.of(),
-        System.nanoTime() / 1_000_000);
+        System.nanoTime() / 1_000_000, true);
   }
 
   /** True when the data directory is missing or holds nothing. */
@@ -972,7 +973,14 @@ public final class PostgresController {
   public Future<Void> setSynchronousStandbyNames(String value) {
     synchronousStandbyNames = value;
     LOG.info("synchronous_standby_names is now {}", value == null ? "unset" : "'" + value + "'");
-    return reload();
+    // backends read the new value on their own SIGHUP, a little after the postmaster: wait 100 ms as Patroni does,
+    // so that the next state snapshot (whose flush LSN the HA engine takes as the reference a new synchronous
+    // standby must reach) is taken after PostgreSQL started waiting for the new standbys
+    return reload().compose(v -> {
+      Promise<Void> settled = Promise.promise();
+      vertx.setTimer(100, id -> settled.complete());
+      return settled.future();
+    });
   }
 
   // ---------------------------------------------------------------------------------------------------------

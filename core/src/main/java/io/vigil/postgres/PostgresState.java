@@ -18,6 +18,9 @@ import java.util.Map;
  *     or the host:port when not known by name
  * @param postmasterStartTime as PostgreSQL prints it ("2026-11-21 10:00:00.123+00")
  * @param observedAtMillis monotonic time of the observation
+ * @param queryFailed PostgreSQL runs but the state query failed: every queried value (role, LSNs,
+ *     {@code replication}, ...) is unknown, not empty. Nothing may be decided from them; in particular the
+ *     synchronous replication state must not be rewritten from an empty pg_stat_replication
  */
 public record PostgresState(
     String state,
@@ -40,14 +43,29 @@ public record PostgresState(
     String postmasterStartTime,
     boolean pendingRestart,
     Map<String, Map<String, Object>> pendingRestartReason,
-    long observedAtMillis) {
+    long observedAtMillis,
+    boolean queryFailed) {
+
+  /** A snapshot whose values were all read (or are not running-related). */
+  public PostgresState(String state, PostgresRole role, boolean dataDirEmpty, boolean running, boolean inRecovery,
+      String systemId, Integer timeline, Long walPosition, Long receiveLsn, Long replayLsn, Long lastCheckpointLsn,
+      String replayedTimestamp, boolean replayPaused, String replicationState, List<ReplicationRow> replication,
+      String following, Integer serverVersion, String postmasterStartTime, boolean pendingRestart,
+      Map<String, Map<String, Object>> pendingRestartReason, long observedAtMillis) {
+    this(state, role, dataDirEmpty, running, inRecovery, systemId, timeline, walPosition, receiveLsn, replayLsn,
+        lastCheckpointLsn, replayedTimestamp, replayPaused, replicationState, replication, following, serverVersion,
+        postmasterStartTime, pendingRestart, pendingRestartReason, observedAtMillis, false);
+  }
 
   public PostgresState {
     replication = replication == null ? List.of() : List.copyOf(replication);
     pendingRestartReason = pendingRestartReason == null ? Map.of() : Map.copyOf(pendingRestartReason);
   }
 
-  /** A row of pg_stat_replication as the REST API shows it. */
+  /**
+   * A row of pg_stat_replication as the REST API shows it; {@code flushLsn} and {@code replayLsn} are the
+   * standby's positions the synchronous planner compares with {@code HaMemory.SsnChange#primaryLsn}.
+   */
   public record ReplicationRow(
       String usename, String applicationName, String clientAddr, String state, String syncState,
       Integer syncPriority, Long flushLsn, Long replayLsn) {}

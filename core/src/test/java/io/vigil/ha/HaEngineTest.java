@@ -752,6 +752,69 @@ class HaEngineTest {
             List.of(follow(null), TOUCH),
             "following a different leader because i am not the healthiest node"),
 
+        // issue 10 item 5: an unknown PostgreSQL state never rewrites synchronous replication
+        row("§6.6 sync primary whose state query failed leaves /sync and synchronous_standby_names alone",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithLeader().withSync("pg1", "pg2").view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("pg2").stateQueryFailed().build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        row("§6.6 quorum primary whose state query failed leaves /sync and synchronous_standby_names alone",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3").view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("ANY 1 (pg2,pg3)").stateQueryFailed().build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        // issue 10 item 6a: /sync only names a standby that flushed the primary's LSN of the ssn change
+        row("§6.6 a sync standby behind the primary's LSN at the ssn change does not enter /sync",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithLeader().withSync("pg1").view(),
+            Locals.runningPrimary("pg1").withLsn(LSN + 100).withSynchronousStandbyNames("pg2")
+                .withReplication("pg2", "sync", LSN).build(),
+            List.of(RENEW, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        // issue 10 item 6c: votes come only from voters that may promote and report a WAL position
+        row("§2.4.10 quorum: a nofailover voter gives no vote",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithoutLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(Peers.nofailover("pg3", LSN)).view(),
+            Locals.runningReplica("pg2").build(),
+            List.of(follow(null), TOUCH),
+            "following a different leader because i am not the healthiest node"),
+        row("§2.4.10 quorum: a voter with an unknown WAL position gives no vote",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithoutLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(new PeerStatus("pg3", true, false, null, 1, false, 1, false)).view(),
+            Locals.runningReplica("pg2").build(),
+            List.of(follow(null), TOUCH),
+            "following a different leader because i am not the healthiest node"),
+        // issue 10 item 6d: in quorum mode a failover needs quorum + 1 good members
+        row("§2.5 quorum: switchover refused while only quorum healthy members remain",
+            Configs.defaults().quorum(1),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3").withFailover("pg1", null)
+                .withPeer(Peers.replica("pg2", LSN)).withPeer(Peers.unreachable("pg3")).view(),
+            Locals.runningPrimary("pg1").withSynchronousStandbyNames("ANY 1 (pg2,pg3)")
+                .withReplication("pg2", "quorum", LSN).withReplication("pg3", "quorum", LSN).build(),
+            List.of(RENEW, CLEAR_FAILOVER, TOUCH),
+            "no action. I am (pg1), the leader with the lock"),
+        row("§2.7 quorum: no failover after a crash while only quorum healthy members remain",
+            Configs.defaults().quorum(1).primaryStartTimeout(0),
+            Clusters.initializedWithLeader().withQuorum(1, "pg1", "pg2", "pg3")
+                .withPeer(Peers.replica("pg2", LSN)).withPeer(Peers.unreachable("pg3")).view(),
+            Locals.crashedPrimary("pg1").build(),
+            List.of(RENEW, new StartPostgres(PostgresRole.PRIMARY, null, false, 0, "restarting after failure"),
+                TOUCH),
+            "starting primary after failure"),
+        // issue 10 item 6e: the /sync leader counts as a sync standby in the race after a failed switchover
+        row("§2.4 sync mode: after a failed switchover the /sync leader retakes the key",
+            Configs.defaults().synchronous(),
+            Clusters.initializedWithoutLeader().withMember(Members.replica("pg1")).withSync("pg1", "pg2")
+                .withFailover("pg1", "pg2").withPeer(Peers.unreachable("pg2")).view(),
+            Locals.runningReplica("pg1").build(),
+            List.of(ACQUIRE, CLEAR_FAILOVER, ACTIVATE_WATCHDOG, new WriteSyncState("pg1", List.of(), null, 3L),
+                new ApplySynchronousStandbyNames(""), PROMOTE, TOUCH),
+            "promoted self to leader by acquiring session lock"),
+
         // §2.8 failsafe mode
         row("§2.8 failsafe: every member acknowledged, stay primary",
             Configs.defaults().failsafe(),
@@ -1185,6 +1248,44 @@ class HaEngineTest {
         Locals.runningReplica("pg2").build(), HaMemory.initial()));
     assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithoutLeader().view(),
         Locals.runningReplica("pg2").build(), check));
+  }
+
+  @Test
+  void remembersThePrimaryLsnOfTheSsnChangeUntilTheStandbyFlushedIt() {
+    HaSettings sync = Configs.defaults().synchronous().settings();
+    ClusterView view = Clusters.initializedWithLeader().withSync("pg1").view();
+    // first cycle with the new synchronous_standby_names: the primary is at LSN + 100, pg2 has flushed LSN
+    Decision first = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 100)
+        .withSynchronousStandbyNames("pg2").withReplication("pg2", "sync", LSN).build(), HaMemory.initial(), sync);
+    assertEquals(new HaMemory.SsnChange("pg2", LSN + 100), first.memory().ssnChange());
+    assertEquals(List.of(RENEW, TOUCH), first.actions());
+    // the primary moved on, but the reference stays the LSN of the change: pg2 at LSN + 100 is in
+    Decision second = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 900)
+        .withSynchronousStandbyNames("pg2").withReplication("pg2", "sync", LSN + 100).build(), first.memory(), sync);
+    assertEquals(List.of(RENEW, new WriteSyncState("pg1", List.of("pg2"), null, 3L), TOUCH), second.actions());
+    assertEquals(first.memory().ssnChange(), second.memory().ssnChange());
+    // a new value of synchronous_standby_names takes a new reference
+    Decision third = engine.decide(view, Locals.runningPrimary("pg1").withLsn(LSN + 900)
+        .withSynchronousStandbyNames("pg3").withReplication("pg3", "sync", LSN + 100).build(), second.memory(), sync);
+    assertEquals(new HaMemory.SsnChange("pg3", LSN + 900), third.memory().ssnChange());
+    assertEquals(List.of(RENEW, TOUCH), third.actions());
+  }
+
+  @Test
+  void anUnknownStateKeepsTheSsnReference() {
+    HaSettings sync = Configs.defaults().synchronous().settings();
+    HaMemory remembered = HaMemory.initial().withSsnChange(new HaMemory.SsnChange("pg2", LSN));
+    Decision d = engine.decide(Clusters.initializedWithLeader().withSync("pg1", "pg2").view(),
+        Locals.runningPrimary("pg1").withSynchronousStandbyNames("pg2").stateQueryFailed().build(), remembered, sync);
+    assertEquals(remembered.ssnChange(), d.memory().ssnChange());
+  }
+
+  @Test
+  void aReplicaForgetsTheSsnReferenceOfItsTermAsPrimary() {
+    HaMemory remembered = HaMemory.initial().withSsnChange(new HaMemory.SsnChange("pg2", LSN));
+    Decision d = engine.decide(Clusters.initializedWithLeader().view(), Locals.runningReplica("pg2").build(),
+        remembered, Configs.defaults().synchronous().settings());
+    assertNull(d.memory().ssnChange());
   }
 
   @Test

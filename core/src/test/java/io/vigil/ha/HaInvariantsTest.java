@@ -74,6 +74,8 @@ class HaInvariantsTest {
     cutOffPrimaryDemotesOfflineUnlessFailsafeConfirmed(c);
     pauseNeverStopsStartsOrDemotes(c);
     neverPromotesAndDemotesTogether(c);
+    unknownStateNeverRewritesSyncReplication(c);
+    quorumPromotionNeedsVotesFromHealthyVoters(c);
   }
 
   private static void neverPromotesWithoutTheKey(Case c) {
@@ -192,6 +194,62 @@ class HaInvariantsTest {
         () -> "two promotes" + c.describe());
   }
 
+  private static void unknownStateNeverRewritesSyncReplication(Case c) {
+    var pg = c.local().postgres();
+    if (!pg.queryFailed() || !pg.isPrimary() || !c.gc().synchronousMode().enabled()
+        || c.decision().message().equals("initialized a new cluster")) {
+      return; // a new cluster's strict placeholder does not depend on pg_stat_replication
+    }
+    assertFalse(c.has(Action.WriteSyncState.class) || c.has(Action.ApplySynchronousStandbyNames.class),
+        () -> "sync state rewritten from an unknown PostgreSQL state" + c.describe());
+  }
+
+  /**
+   * Quorum mode without a failover key: a replica takes the key only with {@code quorum} votes from voters that
+   * may promote, report a WAL position and are not ahead, or as the /sync leader with nobody ahead.
+   */
+  private static void quorumPromotionNeedsVotesFromHealthyVoters(Case c) {
+    Cluster cluster = c.cluster();
+    boolean quorumActive = c.gc().synchronousMode() == GlobalConfig.SynchronousMode.QUORUM
+        && !c.gc().isStandbyCluster() && cluster != null && cluster.sync() != null
+        && cluster.sync().leader() != null;
+    var pg = c.local().postgres();
+    if (!quorumActive || cluster.failover() != null || pg.isPrimary() || !c.has(Action.AcquireLeaderKey.class)) {
+      return;
+    }
+    String me = c.local().name();
+    long myWal = Math.max(pg.walPosition() == null ? 0 : pg.walPosition(),
+        Math.max(pg.receiveLsn() == null ? 0 : pg.receiveLsn(), pg.replayLsn() == null ? 0 : pg.replayLsn()));
+    int votes = cluster.sync().matches(me) ? 0 : -1;
+    boolean anyAhead = false;
+    for (PeerStatus peer : c.view().peers().values()) {
+      if (peer.name().equals(me) || !peer.reachable()) {
+        continue;
+      }
+      boolean ahead = peer.wal() > myWal;
+      anyAhead |= ahead;
+      if (cluster.sync().matches(peer.name()) && peer.mayPromote() && peer.walPosition() != null
+          && peer.wal() > 0 && !ahead) {
+        votes++;
+      }
+    }
+    int needed = cluster.sync().quorum() == null ? 0 : cluster.sync().quorum();
+    boolean enough = votes >= needed || !anyAhead && cluster.sync().isLeader(me);
+    assertTrue(enough, () -> "took the key without a quorum of healthy voters" + c.describe());
+  }
+
+  @Test
+  void quorumVotesComeOnlyFromVotersThatMayPromoteAndReportAPosition() {
+    HaSettings quorum = Configs.defaults().quorum(1).settings();
+    for (PeerStatus voter : List.of(Peers.nofailover("pg3", LSN), Peers.watchdogFailed("pg3", LSN),
+        new PeerStatus("pg3", true, false, null, 1, false, 1, false), Peers.unreachable("pg3"))) {
+      Case c = run(Clusters.initializedWithoutLeader().withQuorum(1, "pg1", "pg2", "pg3").withPeer(voter).view(),
+          Locals.runningReplica("pg2").build(), HaMemory.initial(), quorum);
+      assertFalse(c.has(Action.AcquireLeaderKey.class), voter::toString);
+      quorumPromotionNeedsVotesFromHealthyVoters(c);
+    }
+  }
+
   private static Case run(ClusterView view, LocalState local, HaMemory memory, HaSettings settings) {
     Decision d = engine.decide(view, local, memory, settings);
     assertEquals(d, engine.decide(view, local, memory, settings), "not deterministic");
@@ -275,10 +333,13 @@ class HaInvariantsTest {
   @Test
   void holdAcrossGeneratedSituations() {
     Random random = new Random(20261121L);
+    // draws added later come from their own stream, so the situations generated before stay the same
+    Random extra = new Random(20261203L);
     int promotions = 0;
     int demotions = 0;
     for (int i = 0; i < GENERATED; i++) {
-      Case c = run(randomView(random), randomLocal(random), randomMemory(random), randomSettings(random));
+      Case c = run(randomView(random, extra), randomLocal(random, extra), randomMemory(random),
+          randomSettings(random));
       checkAll(c);
       promotions += c.has(Action.Promote.class) ? 1 : 0;
       demotions += c.has(Action.Demote.class) ? 1 : 0;
@@ -292,7 +353,7 @@ class HaInvariantsTest {
     return choices.get(r.nextInt(choices.size()));
   }
 
-  private static ClusterView randomView(Random r) {
+  private static ClusterView randomView(Random r, Random extra) {
     Clusters c = r.nextInt(8) == 0 ? Clusters.initializedWithLeader().withoutLeader()
         : pick(r, List.of(Clusters.initializedWithLeader(), Clusters.initializedWithoutLeader(),
             Clusters.initializedWithLeader().withLeader("pg2")));
@@ -324,14 +385,16 @@ class HaInvariantsTest {
     }
     for (String peer : List.of("pg1", "pg3")) {
       long lsn = LSN + pick(r, List.of(0L, 50L, -50L, -3_000_000L));
-      c.withPeer(switch (r.nextInt(6)) {
+      PeerStatus answer = switch (r.nextInt(6)) {
         case 0 -> Peers.unreachable(peer);
         case 1 -> Peers.primary(peer, lsn);
         case 2 -> Peers.nofailover(peer, lsn);
         case 3 -> Peers.replicaWithPriority(peer, lsn, 1 + r.nextInt(3));
         case 4 -> Peers.onTimeline(peer, lsn, 1 + r.nextInt(3));
         default -> Peers.replica(peer, lsn);
-      });
+      };
+      // postgres not running there: the answer has no WAL position
+      c.withPeer(extra.nextInt(8) == 0 ? new PeerStatus(peer, true, false, null, 1, false, 1, false) : answer);
     }
     if (r.nextInt(6) == 0) {
       c.unreachable();
@@ -339,7 +402,7 @@ class HaInvariantsTest {
     return c.view();
   }
 
-  private static LocalState randomLocal(Random r) {
+  private static LocalState randomLocal(Random r, Random extra) {
     Locals l = switch (r.nextInt(8)) {
       case 0 -> Locals.runningPrimary("pg2");
       case 1 -> Locals.crashedPrimary("pg2");
@@ -368,6 +431,9 @@ class HaInvariantsTest {
     }
     if (r.nextInt(10) == 0) {
       l.shuttingDown();
+    }
+    if (extra.nextInt(8) == 0 && l.build().postgres().running()) {
+      l.stateQueryFailed();
     }
     if (r.nextInt(5) == 0) {
       l.diverged(r.nextBoolean());

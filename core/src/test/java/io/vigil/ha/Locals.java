@@ -29,6 +29,7 @@ final class Locals {
   private String replicationState = "streaming";
   private final List<ReplicationRow> replication = new ArrayList<>();
   private boolean pendingRestart;
+  private boolean queryFailed;
   private String postmasterStartTime = "2026-11-21 05:00:00.000+00";
   private Map<String, Object> tags = Map.of();
   private LocalState.DataDirectory dataDirectory = new LocalState.DataDirectory("in archive recovery", true, false);
@@ -216,6 +217,17 @@ final class Locals {
     return this;
   }
 
+  /** PostgreSQL runs but the state query failed: the loop's snapshot has only unknown values. */
+  Locals stateQueryFailed() {
+    queryFailed = true;
+    systemId = null;
+    timeline = null;
+    lsn = null;
+    replicationState = null;
+    replication.clear();
+    return this;
+  }
+
   Locals withPendingRestart() {
     pendingRestart = true;
     return this;
@@ -224,7 +236,7 @@ final class Locals {
   LocalState build() {
     PostgresState pg = new PostgresState(state, role, dataDirEmpty, running, inRecovery, systemId, timeline,
         lsn, inRecovery ? lsn : null, inRecovery ? lsn : null, lsn, null, false, replicationState, replication,
-        null, 150000, postmasterStartTime, pendingRestart, Map.of(), nowMillis);
+        null, 150000, queryFailed ? null : postmasterStartTime, pendingRestart, Map.of(), nowMillis, queryFailed);
     return new LocalState(name, new Tags(tags), pg, dataDirectory, longAction, completed, leaderKey, nowMillis, now,
         shutdown, requests, ssn, rewindPossible, divergence, watchdog);
   }

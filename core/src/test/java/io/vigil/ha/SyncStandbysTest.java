@@ -1,6 +1,7 @@
 package io.vigil.ha;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.cluster.Member;
 import io.vigil.cluster.SyncState;
@@ -13,6 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -135,18 +139,123 @@ class SyncStandbysTest {
             List.of(row("pg2", "async", 1000), row("pg3", "async", 1000)),
             members(Members.replica("pg3", Map.of("replicatefrom", "pg2"))), empty, "", "pg2", List.of(),
             List.of(new ApplySynchronousStandbyNames("pg2"))),
-        Arguments.of("quorum: all streaming standbys vote, ssn first when adding", Configs.defaults().quorum(1),
-            List.of(row("pg2", "quorum", 1000), row("pg3", "quorum", 1000)), members(), null, "",
-            "ANY 1 (pg2,pg3)", List.of("pg2", "pg3"),
-            List.of(new ApplySynchronousStandbyNames("ANY 1 (pg2,pg3)"),
-                new WriteSyncState("pg1", List.of("pg2", "pg3"), 1, null))),
-        Arguments.of("quorum: a voter leaves, /sync first", Configs.defaults().quorum(1),
+        // issue 10 item 6b: Patroni's QuorumStateResolver order, one safe step per cycle
+        Arguments.of("quorum: from scratch synchronous_standby_names comes first", Configs.defaults().quorum(1),
+            List.of(row("pg2", "async", 1000), row("pg3", "async", 1000)), members(),
+            new SyncState(3, "pg1", List.of(), 0), "", "ANY 1 (pg2,pg3)", List.of(),
+            List.of(new ApplySynchronousStandbyNames("ANY 1 (pg2,pg3)"))),
+        Arguments.of("quorum: confirmed standbys become voters", Configs.defaults().quorum(1),
+            List.of(row("pg2", "quorum", 1000), row("pg3", "quorum", 1000)), members(),
+            new SyncState(3, "pg1", List.of(), 0), "ANY 1 (pg2,pg3)", "ANY 1 (pg2,pg3)", List.of("pg2", "pg3"),
+            List.of(new WriteSyncState("pg1", List.of("pg2", "pg3"), 1, 3L))),
+        Arguments.of("quorum: standbys short of the LSN of the change are no voters yet", Configs.defaults().quorum(1),
+            List.of(row("pg2", "quorum", 900), row("pg3", "quorum", 900)), members(),
+            new SyncState(3, "pg1", List.of(), 0), "ANY 1 (pg2,pg3)", "ANY 1 (pg2,pg3)", List.of(), List.of()),
+        Arguments.of("quorum: a new standby joins the voters before synchronous_standby_names",
+            Configs.defaults().quorum(1), List.of(row("pg2", "quorum", 1000), row("pg3", "async", 1000)), members(),
+            new SyncState(3, "pg1", List.of("pg2"), 0), "ANY 1 (pg2)", "ANY 1 (pg2)", List.of("pg2", "pg3"),
+            List.of(new WriteSyncState("pg1", List.of("pg2", "pg3"), 1, 3L))),
+        Arguments.of("quorum: a voter joins synchronous_standby_names once it is a voter", Configs.defaults().quorum(1),
+            List.of(row("pg2", "quorum", 1000), row("pg3", "async", 1000)), members(),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 1), "ANY 1 (pg2)", "ANY 1 (pg2,pg3)",
+            List.of("pg2", "pg3"), List.of(new ApplySynchronousStandbyNames("ANY 1 (pg2,pg3)"))),
+        Arguments.of("quorum: a voter leaves synchronous_standby_names first", Configs.defaults().quorum(1),
             List.of(row("pg2", "quorum", 1000)), members(), new SyncState(3, "pg1", List.of("pg2", "pg3"), 1),
-            "ANY 1 (pg2,pg3)", "ANY 1 (pg2)", List.of("pg2"),
-            List.of(new WriteSyncState("pg1", List.of("pg2"), 0, 3L), new ApplySynchronousStandbyNames("ANY 1 (pg2)"))),
+            "ANY 1 (pg2,pg3)", "ANY 1 (pg2)", List.of("pg2", "pg3"),
+            List.of(new ApplySynchronousStandbyNames("ANY 1 (pg2)"))),
+        Arguments.of("quorum: then it leaves the voters", Configs.defaults().quorum(1),
+            List.of(row("pg2", "quorum", 1000)), members(), new SyncState(3, "pg1", List.of("pg2", "pg3"), 1),
+            "ANY 1 (pg2)", "ANY 1 (pg2)", List.of("pg2"), List.of(new WriteSyncState("pg1", List.of("pg2"), 0, 3L))),
+        Arguments.of("quorum: a higher synchronous_node_count raises numsync first", Configs.defaults().quorum(2),
+            List.of(row("pg2", "quorum", 1000), row("pg3", "quorum", 1000)), members(),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 1), "ANY 1 (pg2,pg3)", "ANY 2 (pg2,pg3)",
+            List.of("pg2", "pg3"), List.of(new ApplySynchronousStandbyNames("ANY 2 (pg2,pg3)"))),
+        Arguments.of("quorum: a lower synchronous_node_count raises quorum first", Configs.defaults().quorum(1),
+            List.of(row("pg2", "quorum", 1000), row("pg3", "quorum", 1000)), members(),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 0), "ANY 2 (pg2,pg3)", "ANY 2 (pg2,pg3)",
+            List.of("pg2", "pg3"), List.of(new WriteSyncState("pg1", List.of("pg2", "pg3"), 1, 3L))),
         Arguments.of("quorum strict without standbys: ANY 1 (placeholder)",
             Configs.defaults().quorum(1).synchronousStrictQuorum(), List.of(), members(),
             new SyncState(3, "pg1", List.of(), 0), "", "ANY 1 (" + SyncStandbys.STRICT_PLACEHOLDER + ")", List.of(),
             List.of(new ApplySynchronousStandbyNames("ANY 1 (" + SyncStandbys.STRICT_PLACEHOLDER + ")"))));
+  }
+
+  // ---- quorum mode: every intermediate state keeps any quorum of voters overlapping any acknowledging set ----
+
+  private static final Pattern NUM = Pattern.compile("^\\s*(?:ANY|FIRST)?\\s*(\\d+)\\s*\\(",
+      Pattern.CASE_INSENSITIVE);
+
+  /** Patroni's QuorumStateResolver.check_invariants, written from the definition, not from the planner. */
+  private static void assertOverlap(String leader, SyncState sync, String ssn, String where) {
+    Set<String> s = SyncStandbys.parseNames(ssn);
+    Matcher m = NUM.matcher(ssn);
+    int numsync = s.isEmpty() ? 0 : m.find() ? Integer.parseInt(m.group(1)) : 1;
+    Set<String> voters = new TreeSet<>(sync.syncStandbys());
+    int quorum = sync.quorum() == null ? 0 : sync.quorum();
+    Set<String> all = new TreeSet<>(voters);
+    all.addAll(s);
+    all.add(leader);
+    if (!voters.isEmpty()) {
+      assertTrue(all.size() <= quorum + numsync + 1,
+          () -> where + ": quorum " + quorum + " of " + voters + " may miss a commit acknowledged by " + ssn);
+    }
+    assertTrue(s.containsAll(voters) || voters.containsAll(s),
+        () -> where + ": mismatched sets " + voters + " / " + ssn);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("walks")
+  void quorumWalksToTheTargetKeepingTheInvariant(String situation, int nodeCount, List<String> streaming,
+      SyncState start, String startSsn, List<String> voters, int quorum, String ssn) {
+    GlobalConfig gc = Configs.defaults().quorum(nodeCount).global();
+    List<ReplicationRow> rows = streaming.stream().map(n -> row(n, "quorum", 1000)).toList();
+    SyncState sync = start;
+    String current = startSsn;
+    assertOverlap("pg1", sync, current, "start");
+    for (int cycle = 0; cycle < 12; cycle++) {
+      SyncStandbys.Plan plan = SyncStandbys.plan("pg1", rows, members(Members.replica("pg4")), sync, current, 1000,
+          gc);
+      if (plan.steps().isEmpty()) {
+        break;
+      }
+      for (Action step : plan.steps()) {
+        if (step instanceof WriteSyncState w) {
+          sync = new SyncState(sync.version() + 1, w.leader(), w.syncStandbys(), w.quorum());
+        } else if (step instanceof ApplySynchronousStandbyNames a) {
+          current = a.value() == null ? "" : a.value();
+        }
+        assertOverlap("pg1", sync, current, "cycle " + cycle + " after " + step);
+      }
+    }
+    assertEquals(voters, sync.syncStandbys());
+    assertEquals(quorum, sync.quorum());
+    assertEquals(ssn, current);
+  }
+
+  static Stream<Arguments> walks() {
+    SyncState none = new SyncState(3, "pg1", List.of(), 0);
+    return Stream.of(
+        Arguments.of("three standbys from scratch", 1, List.of("pg2", "pg3", "pg4"), none, "",
+            List.of("pg2", "pg3", "pg4"), 2, "ANY 1 (pg2,pg3,pg4)"),
+        Arguments.of("two of three standbys gone", 1, List.of("pg2"),
+            new SyncState(3, "pg1", List.of("pg2", "pg3", "pg4"), 2), "ANY 1 (pg2,pg3,pg4)",
+            List.of("pg2"), 0, "ANY 1 (pg2)"),
+        Arguments.of("every standby gone", 1, List.of(),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 1), "ANY 1 (pg2,pg3)", List.of(), 0, ""),
+        Arguments.of("node count 2 to 1", 1, List.of("pg2", "pg3", "pg4"),
+            new SyncState(3, "pg1", List.of("pg2", "pg3", "pg4"), 1), "ANY 2 (pg2,pg3,pg4)",
+            List.of("pg2", "pg3", "pg4"), 2, "ANY 1 (pg2,pg3,pg4)"),
+        Arguments.of("node count 1 to 3", 3, List.of("pg2", "pg3", "pg4"),
+            new SyncState(3, "pg1", List.of("pg2", "pg3", "pg4"), 2), "ANY 1 (pg2,pg3,pg4)",
+            List.of("pg2", "pg3", "pg4"), 0, "ANY 3 (pg2,pg3,pg4)"),
+        Arguments.of("one standby replaced by another", 2, List.of("pg2", "pg4"),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 0), "ANY 2 (pg2,pg3)",
+            List.of("pg2", "pg4"), 0, "ANY 2 (pg2,pg4)"),
+        Arguments.of("interrupted: voters ahead of synchronous_standby_names", 1, List.of("pg2", "pg3"),
+            new SyncState(3, "pg1", List.of("pg2", "pg3"), 1), "ANY 1 (pg2)",
+            List.of("pg2", "pg3"), 1, "ANY 1 (pg2,pg3)"),
+        Arguments.of("interrupted: synchronous_standby_names ahead of the voters", 1, List.of("pg2", "pg3"),
+            new SyncState(3, "pg1", List.of("pg2"), 0), "ANY 2 (pg2,pg3)",
+            List.of("pg2", "pg3"), 1, "ANY 1 (pg2,pg3)"));
   }
 }
