@@ -146,6 +146,10 @@ public final class HaEngine {
       if (local.shutdownRequested()) {
         return finish(shutdown(), false);
       }
+      String unknownState = postgresStateUnknown();
+      if (unknownState != null) {
+        return finish(unknownState, true);
+      }
       pauseBookkeeping();
       if (!c.isUnlocked()) {
         memory = memory.withRaceBackoffStart(null);
@@ -291,6 +295,28 @@ public final class HaEngine {
         }
         memory = memory.withStartupDone(true);
       }
+    }
+
+    // ---- PostgreSQL runs but could not be queried -----------------------------------------------------------
+
+    /**
+     * Patroni's "Error communicating with PostgreSQL": the state query failed (bounded by statement_timeout), so
+     * role, timeline and LSNs are unknown. The key holder keeps renewing (a hung query must not cost the lease)
+     * and nobody acts on guesses: no promotion, no rewind, no sync change. A node that lost the key, or that last
+     * ran as a primary without holding it, goes on with the normal rules, which demote it.
+     */
+    private String postgresStateUnknown() {
+      if (!pg.queryFailed() || !"running".equals(pg.state()) || local.longAction() != null) {
+        return null;
+      }
+      boolean holder = isLockOwner() && local.leaderKey() != LeaderKeyWrite.LOST;
+      if (!holder && (pg.role() == PostgresRole.PRIMARY || memory.lastRole() == PostgresRole.PRIMARY)) {
+        return null;
+      }
+      if (holder) {
+        actions.add(new Action.RenewLeaderKey());
+      }
+      return "Error communicating with PostgreSQL. Will try again later";
     }
 
     // ---- DCS unreachable (SPEC §2.8) ----------------------------------------------------------------------
