@@ -1052,15 +1052,23 @@ public final class PostgresController {
 
   private <T> Future<T> guard(Future<T> f, Duration bound, String what, Runnable onTimeout) {
     Promise<T> promise = Promise.promise();
+    PostgresException[] timedOut = new PostgresException[1];
     long timer = vertx.setTimer(bound.toMillis(), id -> {
-      if (promise.tryFail(new PostgresException("could not " + what + ": no answer from PostgreSQL within "
-          + bound.toMillis() + " ms"))) {
+      PostgresException timeout = new PostgresException("could not " + what + ": no answer from PostgreSQL within "
+          + bound.toMillis() + " ms");
+      if (!promise.future().isComplete()) {
+        // drop the stuck connections before answering, so that a caller reacting to the failure gets a new
+        // pool; the "pool closed" failure this causes below is not the answer
+        timedOut[0] = timeout;
         onTimeout.run();
+        promise.tryFail(timeout);
       }
     });
     f.onComplete(ar -> {
       vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
+      if (timedOut[0] != null) {
+        promise.tryFail(timedOut[0]);
+      } else if (ar.succeeded()) {
         promise.tryComplete(ar.result());
       } else {
         promise.tryFail(ar.cause());
