@@ -191,7 +191,7 @@ final class Bootstrapper {
     LOG.info("running post_bootstrap");
     c.async().progress("running post_bootstrap", -1);
     PgUser su = pg.superuser();
-    Future<Void> chain = c.pool().withConnection(conn -> su.password() == null ? Future.succeededFuture()
+    Future<Void> chain = c.withConnection("set the superuser password", conn -> su.password() == null ? Future.succeededFuture()
         : createOrUpdateRole(conn, su, "SUPERUSER LOGIN"));
     if (bootstrap != null && bootstrap.postBootstrap() != null) {
       chain = chain.compose(v -> c.blocking(() -> {
@@ -199,7 +199,7 @@ final class Bootstrapper {
         return null;
       }));
     }
-    chain = chain.compose(v -> c.pool().withConnection(this::createRoles)).compose(v -> restoreHba());
+    chain = chain.compose(v -> c.withConnection("create roles", this::createRoles)).compose(v -> restoreHba());
     return chain.recover(e -> {
       LOG.error("post_bootstrap failed: {}", e.getMessage());
       return c.blocking(() -> {

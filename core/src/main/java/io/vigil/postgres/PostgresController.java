@@ -6,12 +6,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
@@ -32,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -357,7 +359,8 @@ public final class PostgresController {
   }
 
   private Future<String> loadTime() {
-    return sql().query("SELECT pg_conf_load_time()::text").execute().map(rs -> rs.iterator().next().getString(0));
+    return withConnection("read pg_conf_load_time()", conn -> conn.query("SELECT pg_conf_load_time()::text").execute()
+        .map(rs -> rs.iterator().next().getString(0)));
   }
 
   private Future<Void> awaitReload(String before) {
@@ -391,7 +394,8 @@ public final class PostgresController {
       recovery = null;
       return null;
     }).compose(v -> pollUntil(
-        () -> sql().query("SELECT pg_is_in_recovery()").execute().map(rs -> !rs.iterator().next().getBoolean(0)),
+        () -> withConnection("read pg_is_in_recovery()", conn -> conn.query("SELECT pg_is_in_recovery()").execute()
+            .map(rs -> !rs.iterator().next().getBoolean(0))),
         System.nanoTime() + TimeUnit.SECONDS.toNanos(pg.pgCtlTimeout()), "the end of recovery after promote"))
         .compose(v -> blocking(() -> {
           // standby.signal is gone after promotion; the rewritten postgresql.conf must not bring recovery back
@@ -403,9 +407,24 @@ public final class PostgresController {
         .compose(v -> publishState());
   }
 
-  /** {@code CHECKPOINT} on the local server (post-promote, and before a graceful demote). */
+  /**
+   * {@code CHECKPOINT} on the local server (post-promote, and before a graceful demote). A checkpoint may
+   * legitimately take longer than the 2 s statement_timeout of the agent's other statements, so it runs on a
+   * connection of its own without one, and fails after {@code pg_ctl_timeout} at the latest.
+   */
   public Future<Void> checkpoint() {
-    return sql().query("CHECKPOINT").execute().mapEmpty();
+    return checkpoint(Duration.ofSeconds(pg.pgCtlTimeout()));
+  }
+
+  /** {@code CHECKPOINT} on the local server, failing (and cancelled server-side) after {@code bound}. */
+  public Future<Void> checkpoint(Duration bound) {
+    return checkpointAt(localConnectOptions(), bound);
+  }
+
+  /** {@code CHECKPOINT} on any server, with statement_timeout = {@code bound} and a guard just past it. */
+  Future<Void> checkpointAt(PgConnectOptions options, Duration bound) {
+    return oneShot(withStatementTimeout(options, bound), "CHECKPOINT", bound.plus(CONNECT_TIMEOUT), conn -> conn.query("CHECKPOINT").execute())
+        .mapEmpty();
   }
 
   /**
@@ -639,7 +658,7 @@ public final class PostgresController {
     if (!isRunning()) {
       return blocking(this::notRunningState);
     }
-    return pool().withConnection(this::queryState)
+    return withConnection("read the server state", this::queryState)
         .map(s -> {
           lastState = s;
           lastStateError = null;
@@ -914,7 +933,7 @@ public final class PostgresController {
   public Future<ReplicationSlots.Plan> syncReplicationSlots(List<Member> members,
       Map<String, Map<String, Object>> permanentSlots, List<Map<String, Object>> ignoreSlots,
       Map<String, Long> statusSlots, boolean nofailover, boolean standbyCluster) {
-    return pool().withConnection(conn -> conn.query(
+    return withConnection("sync replication slots", conn -> conn.query(
             "SELECT slot_name, slot_type, plugin, database, restart_lsn::text, active, pg_is_in_recovery() "
                 + "FROM pg_replication_slots WHERE NOT temporary").execute()
         .compose(rows -> {
@@ -957,11 +976,14 @@ public final class PostgresController {
 
   private Future<Void> createLogicalSlot(ReplicationSlots.Slot slot) {
     PgConnectOptions opts = localConnectOptions().setDatabase(slot.database());
-    return PgConnection.connect(vertx, opts).compose(c -> c.preparedQuery(
-                "SELECT pg_create_logical_replication_slot($1, $2)").execute(Tuple.of(slot.name(), slot.plugin()))
-            .onComplete(ar -> c.close())
-            .onSuccess(r -> LOG.info("created logical replication slot '{}' ({}, {})", slot.name(), slot.plugin(),
-                slot.database())))
+    // creating a logical slot waits for running transactions: no statement_timeout, pg_ctl_timeout at most
+    Duration bound = Duration.ofSeconds(pg.pgCtlTimeout());
+    opts.addProperty("statement_timeout", Long.toString(bound.toMillis()));
+    return oneShot(opts, "create logical replication slot " + slot.name(), bound.plus(CONNECT_TIMEOUT),
+        c -> c.preparedQuery("SELECT pg_create_logical_replication_slot($1, $2)")
+            .execute(Tuple.of(slot.name(), slot.plugin())))
+        .onSuccess(r -> LOG.info("created logical replication slot '{}' ({}, {})", slot.name(), slot.plugin(),
+            slot.database()))
         .mapEmpty();
   }
 
@@ -986,6 +1008,82 @@ public final class PostgresController {
   // ---------------------------------------------------------------------------------------------------------
   // connections
 
+  /** Patroni's connect_timeout=3 on its own connections: the TCP connect, and the startup exchange via the guard. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /** Patroni's {@code options='-c statement_timeout=2000'} on its own connections. */
+  static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * The most a pooled SQL call may take, connect and statements included. A server that accepts the TCP
+   * connection and then says nothing (a frozen postmaster) would otherwise keep the call waiting forever:
+   * neither timeout above ever fires there.
+   */
+  static final Duration QUERY_BOUND = CONNECT_TIMEOUT.plus(STATEMENT_TIMEOUT);
+
+  /** A copy of {@code options} for a statement allowed to run up to {@code bound} (CHECKPOINT and the like). */
+  static PgConnectOptions withStatementTimeout(PgConnectOptions options, Duration bound) {
+    return new PgConnectOptions(options).addProperty("statement_timeout", Long.toString(bound.toMillis()));
+  }
+
+  /** Transport options of every connection: the TCP connect timeout. */
+  static NetClientOptions transportOptions() {
+    return new NetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+  }
+
+  /** Bounds every connection the agent opens, as Patroni does (statement_timeout as a startup parameter). */
+  private static PgConnectOptions bounded(PgConnectOptions o) {
+    o.addProperty("application_name", "Vigil");
+    o.addProperty("statement_timeout", Long.toString(STATEMENT_TIMEOUT.toMillis()));
+    return o;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection to the local server, failing with a {@link PostgresException}
+   * after {@link #QUERY_BOUND}. On that timeout the pool is closed, which closes the connection stuck on the
+   * silent server; the next call opens a new pool.
+   */
+  <T> Future<T> withConnection(String what, Function<SqlConnection, Future<T>> work) {
+    Pool p = pool();
+    return guard(p.withConnection(work), QUERY_BOUND, what, () -> closePool(p));
+  }
+
+  /**
+   * Runs {@code work} on a connection of its own (closed afterwards), failing after {@code bound}: for
+   * statements with another statement_timeout, another database or another server.
+   */
+  <T> Future<T> oneShot(PgConnectOptions options, String what, Duration bound,
+      Function<SqlConnection, Future<T>> work) {
+    Pool p = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).with(transportOptions()).connectingTo(options)
+        .using(vertx).build();
+    return guard(p.withConnection(work), bound, what, () -> { }).onComplete(ar -> p.close());
+  }
+
+  private <T> Future<T> guard(Future<T> f, Duration bound, String what, Runnable onTimeout) {
+    Promise<T> promise = Promise.promise();
+    PostgresException[] timedOut = new PostgresException[1];
+    long timer = vertx.setTimer(bound.toMillis(), id -> {
+      PostgresException timeout = new PostgresException("could not " + what + ": no answer from PostgreSQL within "
+          + bound.toMillis() + " ms");
+      if (!promise.future().isComplete()) {
+        // drop the stuck connections before answering, so that a caller reacting to the failure gets a new
+        // pool; the "pool closed" failure this causes below is not the answer
+        timedOut[0] = timeout;
+        onTimeout.run();
+        promise.tryFail(timeout);
+      }
+    });
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (timedOut[0] != null) {
+        promise.tryFail(timedOut[0]);
+      } else if (ar.succeeded()) {
+        promise.tryComplete(ar.result());
+      } else {
+        promise.tryFail(ar.cause());
+      }
+    });
+    return promise.future();
+  }
+
   /** Options for the local server with the superuser credentials. */
   PgConnectOptions localConnectOptions() {
     PgUser su = pg.superuser();
@@ -997,8 +1095,7 @@ public final class PostgresController {
     if (su.password() != null) {
       o.setPassword(su.password().reveal());
     }
-    o.addProperty("application_name", "Vigil");
-    return o;
+    return bounded(o);
   }
 
   /** Options for another member's server with the given user (rewind, superuser). */
@@ -1011,8 +1108,7 @@ public final class PostgresController {
     if (user.password() != null) {
       o.setPassword(user.password().reveal());
     }
-    o.addProperty("application_name", "Vigil");
-    return o;
+    return bounded(o);
   }
 
   /** The pooled superuser connection to the local server. */
@@ -1021,17 +1117,18 @@ public final class PostgresController {
     if (p == null) {
       synchronized (this) {
         if (pool == null) {
-          pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(localConnectOptions())
+          pool = PgBuilder.pool()
+              // past QUERY_BOUND: the guard in withConnection fires first and closes the stuck pool
+              .with(new PoolOptions().setMaxSize(2).setConnectionTimeout((int) QUERY_BOUND.toMillis() * 2)
+                  .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+              .with(transportOptions())
+              .connectingTo(localConnectOptions())
               .using(vertx).build();
         }
         p = pool;
       }
     }
     return p;
-  }
-
-  private SqlClient sql() {
-    return pool();
   }
 
   private void closePool() {
@@ -1043,6 +1140,18 @@ public final class PostgresController {
     if (p != null) {
       p.close();
     }
+  }
+
+  /** Closes {@code stale} if it is still the current pool (a call on it timed out). */
+  private void closePool(Pool stale) {
+    synchronized (this) {
+      if (pool != stale) {
+        return;
+      }
+      pool = null;
+    }
+    LOG.warn("no answer from PostgreSQL within {} ms: closing its connections", QUERY_BOUND.toMillis());
+    stale.close();
   }
 
   /** Stops nothing: closes the pool and the worker pool. PostgreSQL keeps running (Patroni's pause semantics). */

@@ -1,7 +1,6 @@
 package io.vigil.postgres;
 
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.vigil.config.BootstrapSettings.Option;
@@ -88,7 +87,8 @@ final class Rewinder {
   }
 
   private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {
-    return PgConnection.connect(c.vertx(), c.remoteConnectOptions(leader, rewindUser())).compose(conn ->
+    return c.oneShot(c.remoteConnectOptions(leader, rewindUser()), "read the timeline of " + leader.memberName(),
+        PostgresController.QUERY_BOUND, conn ->
         conn.query("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
                 + "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END").execute()
             .compose(rows -> {
@@ -105,8 +105,7 @@ final class Rewinder {
                   .execute(Tuple.of(String.format("pg_wal/%08X.history", tli)))
                   .map(h -> new LeaderPosition(tli, new String(h.iterator().next().getBuffer(0).getBytes(),
                       StandardCharsets.UTF_8)));
-            })
-            .onComplete(ar -> conn.close()));
+            }));
   }
 
   /** The rewind role on PG 11+ (SPEC §6.3), the superuser otherwise or when no rewind role is configured. */
@@ -134,9 +133,7 @@ final class Rewinder {
    * shows the old timeline and pg_rewind would find nothing to do.
    */
   private Future<Void> checkpointOnLeader(ReplicationSource leader) {
-    return PgConnection.connect(c.vertx(), c.remoteConnectOptions(leader, pg.superuser()))
-        .compose(conn -> conn.query("CHECKPOINT").execute().onComplete(ar -> conn.close()))
-        .<Void>mapEmpty()
+    return c.checkpointAt(c.remoteConnectOptions(leader, pg.superuser()), Duration.ofSeconds(pg.pgCtlTimeout()))
         .recover(e -> {
           LOG.warn("could not issue a CHECKPOINT on {}: {}", leader.memberName(), e.getMessage());
           return Future.succeededFuture();

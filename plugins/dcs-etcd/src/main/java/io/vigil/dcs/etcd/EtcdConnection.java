@@ -5,6 +5,11 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.Context;
@@ -20,6 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -28,6 +34,12 @@ import javax.net.ssl.SSLException;
  * The jetcd client behind one {@link EtcdDcs}, and the one funnel every RPC goes through: results come back on
  * the Dcs's Vert.x context, every operation has a deadline of {@code retry_timeout}, and every failure becomes a
  * {@link DcsUnavailableException} naming the operation, the key and the endpoints (never a password).
+ *
+ * <p>Bounds under a silent network drop (no RST, packets just vanish): {@link #operation} fails the caller after
+ * retry_timeout whatever the RPC does; every gRPC call except the watch stream also carries a gRPC deadline of
+ * retry_timeout ({@link RpcDeadline}), so the call itself is cancelled rather than left pending on a dead
+ * connection; and HTTP/2 keepalive pings (every 10 s, answer within max(2 s, retry_timeout)) close a dead
+ * transport, which breaks the watch. The watch's own freshness is bounded separately in {@link WatchCache}.
  *
  * <p>One client lives as long as the Dcs: after an outage gRPC reconnects on the next call (measured: within
  * 0.3 s of etcd being healthy again after a 12 s outage, see EtcdDcsIT).
@@ -232,6 +244,24 @@ final class EtcdConnection {
     return Future.fromCompletionStage(CompletableFuture.supplyAsync(this::build), context);
   }
 
+  /**
+   * A gRPC deadline of retry_timeout on every call but the watch stream, which lives as long as the cache (its
+   * liveness is checked with progress requests instead). Lease keepalives use a short stream per call
+   * ({@code keepAliveOnce}), so they get the deadline too.
+   */
+  private final class RpcDeadline implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if ("etcdserverpb.Watch/Watch".equals(method.getFullMethodName())) {
+        return next.newCall(method, options);
+      }
+      long ms = Math.max(1, retryTimeoutSeconds) * 1000L;
+      CallOptions bounded = options.getDeadline() == null || options.getDeadline().timeRemaining(TimeUnit.MILLISECONDS) > ms
+          ? options.withDeadlineAfter(ms, TimeUnit.MILLISECONDS) : options;
+      return next.newCall(method, bounded);
+    }
+  }
+
   private Client build() {
     ClientBuilder b = Client.builder()
         .vertx(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
@@ -247,7 +277,8 @@ final class EtcdConnection {
         .connectTimeout(Duration.ofMillis(Math.max(500, Math.min(2000, retryTimeoutSeconds * 500L))))
         // etcd refuses pings more often than every 5 s (too_many_pings)
         .keepaliveTime(Duration.ofSeconds(10))
-        .keepaliveTimeout(Duration.ofSeconds(Math.max(2, retryTimeoutSeconds)));
+        .keepaliveTimeout(Duration.ofSeconds(Math.max(2, retryTimeoutSeconds)))
+        .interceptor(new RpcDeadline());
     if (options.username() != null) {
       b.user(bytes(options.username())).password(bytes(options.password().reveal()));
     }

@@ -38,12 +38,13 @@ import java.util.function.LongFunction;
  *
  * <ul>
  *   <li>One lease per agent ({@link LeaseKeeper}); only {@code leader} and {@code members/<name>} carry it.</li>
- *   <li>Acquire: txn {@code CREATE(leader)==0 → put(leader, name, lease)}; a vanished lease is replaced once.</li>
+ *   <li>Acquire: a forced keepalive first (or a new lease), so a won key has a full ttl ahead, then txn
+ *       {@code CREATE(leader)==0 → put(leader, name, lease)}; a vanished lease is replaced once.</li>
  *   <li>Renew: a forced keepalive; the key is rewritten only when it is not attached to the current lease
  *       (txn {@code VALUE==name → put} else nested {@code CREATE==0 → put}), so its mod_revision stays put.</li>
  *   <li>Release: txn {@code VALUE==name → delete}. CAS writes compare {@code mod_revision}.</li>
- *   <li>Reads come from the {@link WatchCache} while its watch is healthy and it holds this agent's own
- *       writes; otherwise straight from etcd (linearizable).</li>
+ *   <li>Reads come from the {@link WatchCache} while its watch is healthy, recently proven alive and it holds
+ *       this agent's own writes; otherwise straight from etcd (linearizable).</li>
  * </ul>
  * Every call finishes within retry_timeout; see {@link EtcdConnection} for failures. Calls whose replay is
  * harmless (reads, keepalives, plain puts, renew, whose writes are guarded by our own name) are retried on
@@ -70,6 +71,7 @@ final class EtcdDcs implements Dcs {
     this.lease = new LeaseKeeper(connection, timing.ttl(), timing.loopWait());
     this.reader = new ClusterReader(keys);
     this.cache = new WatchCache(connection, keys, name, this::changed);
+    cache.timing(timing.loopWait(), timing.retryTimeout());
   }
 
   private void changed(DcsChange change) {
@@ -121,7 +123,9 @@ final class EtcdDcs implements Dcs {
   public Future<Boolean> acquireLeaderKey() {
     String key = keys.key(DcsKeys.LEADER);
     return connection.operation("acquire leader key", key, false, () ->
-        withLease(lease.ensure(), id -> txn(Txn.of(
+        // a replica's lease is kept alive only once per loop_wait, and its last keepalive may have failed: a key
+        // created on it could expire long before ttl, so the lease is refreshed (or replaced) first
+        withLease(lease.refresh(true), id -> txn(Txn.of(
             new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)),
             Op.put(bytes(key), bytes(name), withLease(id))))));
   }
@@ -149,7 +153,7 @@ final class EtcdDcs implements Dcs {
   public Future<Void> takeLeaderKey() {
     String key = keys.key(DcsKeys.LEADER);
     return connection.operation("take leader key", key, true, () ->
-        withLease(lease.ensure(), id -> put(key, name, id).map(true))).mapEmpty();
+        withLease(lease.refresh(true), id -> put(key, name, id).map(true))).mapEmpty();
   }
 
   @Override
@@ -253,6 +257,7 @@ final class EtcdDcs implements Dcs {
       this.timing = newTiming;
       connection.retryTimeout(newTiming.retryTimeout());
       lease.timing(newTiming.ttl(), newTiming.loopWait());
+      cache.timing(newTiming.loopWait(), newTiming.retryTimeout());
     });
   }
 
@@ -269,6 +274,11 @@ final class EtcdDcs implements Dcs {
   /** The lease this agent's keys are written with now (0: none yet); for tests. */
   long leaseId() {
     return lease.current();
+  }
+
+  /** Whether loadCluster would answer from the watch cache now; for tests, on the Dcs's context. */
+  boolean cacheFresh() {
+    return cache.fresh();
   }
 
   DcsTiming timing() {

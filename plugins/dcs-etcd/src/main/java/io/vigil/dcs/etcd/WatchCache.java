@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +34,21 @@ import org.slf4j.LoggerFactory;
  * unusable at once (callers then read directly) and is re-armed with a fresh range, with backoff capped at
  * 2 s; changes that happened meanwhile are reported after the rebuild.
  *
+ * <p>A quiet watch is not proof of a live one: after a silent drop (no RST) or on an etcd member that lost quorum
+ * the stream just goes silent. So the copy is only {@link #fresh()} while etcd has shown recently that the watch
+ * is alive: the range that armed it, an event, or the answer to a progress request, which the cache sends every
+ * second, within {@code staleAfter} (at least 2 s, else min(loop_wait, retry_timeout)). Past that, callers read
+ * from etcd, which fails within retry_timeout when etcd cannot be reached. The watch also asks for a leader
+ * ({@code hasleader=true}), so a member without quorum cancels it at once instead of keeping it open and quiet.
+ *
  * <p>All state is touched on the owning Dcs's context only; jetcd's callbacks hop onto it.
  */
 final class WatchCache {
   private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 2000;
+  private static final long PROGRESS_EVERY_MS = 1000;
+  private static final long MIN_STALE_AFTER_MS = 2000;
 
   private final EtcdConnection connection;
   private final Context context;
@@ -56,6 +66,10 @@ final class WatchCache {
   private int failures;
   private long generation;
   private Watch.Watcher watcher;
+  /** When etcd last showed that the copy is current (System.nanoTime()). */
+  private long heardNanos;
+  private long staleAfterNanos = TimeUnit.MILLISECONDS.toNanos(MIN_STALE_AFTER_MS);
+  private long progressTimer = -1;
 
   WatchCache(EtcdConnection connection, DcsKeys keys, String memberName, Consumer<DcsChange> changes) {
     this.connection = connection;
@@ -70,12 +84,34 @@ final class WatchCache {
     if (!started && !closed) {
       started = true;
       arm();
+      progressTimer = connection.vertx().setPeriodic(PROGRESS_EVERY_MS, id -> context.runOnContext(v -> askProgress()));
     }
   }
 
-  /** True when the copy is complete, the watch is up, and every write this agent made is in it. */
+  /** How long the copy may go without a sign of life from etcd: max(2 s, min(loop_wait, retry_timeout)). */
+  void timing(int loopWait, int retryTimeout) {
+    long ms = Math.max(MIN_STALE_AFTER_MS, Math.min(loopWait, retryTimeout) * 1000L);
+    staleAfterNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+  }
+
+  /**
+   * True when the copy is complete, the watch is up, every write this agent made is in it, and etcd answered on
+   * the watch stream within staleAfter.
+   */
   boolean fresh() {
-    return ready && revision >= requiredRevision;
+    return ready && revision >= requiredRevision && System.nanoTime() - heardNanos <= staleAfterNanos;
+  }
+
+  /** The watch stream is alive if etcd answers a progress request on it (etcd 3.4+). */
+  private void askProgress() {
+    if (closed || !ready || watcher == null) {
+      return;
+    }
+    try {
+      watcher.requestProgress();
+    } catch (RuntimeException e) {
+      broken(generation, e);
+    }
   }
 
   Map<String, StoredValue> snapshot() {
@@ -101,6 +137,9 @@ final class WatchCache {
     closed = true;
     ready = false;
     generation++;
+    if (progressTimer >= 0) {
+      connection.vertx().cancelTimer(progressTimer);
+    }
     if (watcher != null) {
       watcher.close();
       watcher = null;
@@ -110,6 +149,7 @@ final class WatchCache {
   private void arm() {
     long gen = ++generation;
     GetOption range = GetOption.builder().isPrefix(true).build();
+    long askedAt = System.nanoTime();
     connection.rpc(c -> c.getKVClient().get(bytes(keys.base()), range)).onComplete(ar -> {
       if (gen != generation || closed) {
         return;
@@ -119,7 +159,9 @@ final class WatchCache {
         return;
       }
       rebuild(ar.result());
-      WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
+      heardNanos = askedAt;
+      WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1)
+          .withRequireLeader(true).build();
       connection.client().onComplete(c -> {
         if (gen != generation || closed) {
           return;
@@ -197,8 +239,9 @@ final class WatchCache {
     if (gen != generation || closed) {
       return;
     }
+    heardNanos = System.nanoTime();
     if (response.isProgressNotify()) {
-      revision = Math.max(revision, response.getHeader().getRevision());
+      // proof of life only: in etcd 3.4 it is not ordered with events, so its revision is not taken
       return;
     }
     Set<DcsChange> seen = EnumSet.noneOf(DcsChange.class);

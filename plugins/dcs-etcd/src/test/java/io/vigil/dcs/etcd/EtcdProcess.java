@@ -23,6 +23,7 @@ final class EtcdProcess implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
+  private int secondClientPort;
   private Process process;
 
   EtcdProcess() throws IOException {
@@ -39,11 +40,25 @@ final class EtcdProcess implements AutoCloseable {
     return clientPort;
   }
 
+  /**
+   * Makes etcd listen on one more client port (before {@link #start()}): tests cut that one off while using the
+   * first to look at etcd.
+   */
+  EtcdProcess withSecondClientPort() throws IOException {
+    secondClientPort = freePort();
+    return this;
+  }
+
+  int secondClientPort() {
+    return secondClientPort;
+  }
+
   /** Starts etcd and returns once {@code /health} answers healthy. */
   EtcdProcess start() throws IOException {
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> cmd = List.of(BINARY, "--name", "t1", "--data-dir", dataDir.resolve("data").toString(),
-        "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
+        "--listen-client-urls", endpoint() + (secondClientPort == 0 ? "" : ",http://127.0.0.1:" + secondClientPort),
+        "--advertise-client-urls", endpoint(),
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "t1=" + peer, "--initial-cluster-state", "new", "--log-level", "warn",
         // the lessor's expiry check is not tunable; a short heartbeat keeps elections quick after restarts

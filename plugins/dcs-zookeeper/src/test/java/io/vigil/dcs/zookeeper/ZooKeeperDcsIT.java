@@ -377,6 +377,32 @@ class ZooKeeperDcsIT {
   }
 
   @Test
+  void aLeaderCutOffSilentlyNeitherReadsNorRenewsFromWhatItKnew() throws Exception {
+    // Patroni: a leader whose connection is SUSPENDED must not believe it still holds the key. Nothing is served
+    // from memory here: every read and renew asks the server, so both fail within retry_timeout while cut off.
+    try (SilentNetworkProxy proxy = new SilentNetworkProxy("127.0.0.1", zk.server.port())) {
+      DcsTiming timing = new DcsTiming(30, 4, 3);
+      ZooKeeperDcs a = zk.dcs("batman", "pg1", timing, Map.of("hosts", proxy.connectString()));
+      assertTrue(await(a.acquireLeaderKey()));
+      assertEquals("pg1", await(a.loadCluster()).leaderName());
+
+      proxy.silence(true);
+      long boundMs = ZooKeeperFixture.scaled(Duration.ofMillis(timing.retryTimeout() * 1000L + 1000)).toMillis();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < end) {
+        long start = System.nanoTime();
+        assertThrows(DcsUnavailableException.class, () -> await(a.loadCluster()));
+        long readMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(readMs <= boundMs, "loadCluster took " + readMs + " ms");
+        start = System.nanoTime();
+        assertThrows(DcsUnavailableException.class, () -> await(a.renewLeaderKey()));
+        long renewMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(renewMs <= boundMs, "renewLeaderKey took " + renewMs + " ms");
+      }
+    }
+  }
+
+  @Test
   void touchMemberSkipsUnchangedValuesAndRecreatesTheZnodeForImportantChanges() throws Exception {
     ZooKeeperDcs a = zk.dcs("batman", "pg1");
     String path = "/service/batman/members/pg1";
