@@ -48,6 +48,7 @@ final class FaultyDcs implements Dcs {
   private final Vertx vertx;
   private final String me;
   private final Map<Op, Mode> modes = new EnumMap<>(Op.class);
+  private final Map<Op, Long> delays = new EnumMap<>(Op.class);
   private Mode all;
   private final List<Call> calls = new ArrayList<>();
 
@@ -63,7 +64,6 @@ final class FaultyDcs implements Dcs {
   private Failsafe failsafe;
   private long version;
   private DcsTiming timing = new DcsTiming(30, 10, 10);
-  private Handler<DcsChange> listener;
 
   FaultyDcs(Vertx vertx, String me) {
     this.vertx = vertx;
@@ -74,6 +74,11 @@ final class FaultyDcs implements Dcs {
 
   synchronized void mode(Op op, Mode mode) {
     modes.put(op, mode);
+  }
+
+  /** NORMAL answers to {@code op} come {@code millis} late, read or written when they complete (a slow store). */
+  synchronized void delay(Op op, long millis) {
+    delays.put(op, millis);
   }
 
   /** Overrides every per-op mode; null goes back to them. */
@@ -109,13 +114,24 @@ final class FaultyDcs implements Dcs {
 
   // --- the Dcs ---
 
-  /** Records the call and answers it as its mode says; {@code normal} runs only for NORMAL (and REFUSE when not a Boolean). */
+  /** Records the call and answers it as its mode says; {@code normal} (the store's effect) runs only for NORMAL. */
   private synchronized <T> Future<T> call(Op op, Map<String, Object> data, T refused, NormalAnswer<T> normal) {
     Mode mode = all != null ? all : modes.getOrDefault(op, Mode.NORMAL);
     calls.add(new Call(op, System.nanoTime() / 1_000_000, mode, data));
     switch (mode) {
-      case NORMAL:
-        return Future.succeededFuture(normal.answer());
+      case NORMAL: {
+        long delay = delays.getOrDefault(op, 0L);
+        if (delay <= 0) {
+          return Future.succeededFuture(normal.answer());
+        }
+        Promise<T> p = Promise.promise();
+        vertx.setTimer(delay, id -> {
+          synchronized (this) {
+            p.complete(normal.answer());
+          }
+        });
+        return p.future();
+      }
       case REFUSE:
         return Future.succeededFuture(refused);
       case FAIL:
@@ -285,8 +301,8 @@ final class FaultyDcs implements Dcs {
   }
 
   @Override
-  public synchronized void watch(Handler<DcsChange> listener) {
-    this.listener = listener;
+  public void watch(Handler<DcsChange> listener) {
+    // no watch: the tests drive the loop by its own timer
   }
 
   @Override
