@@ -145,8 +145,11 @@ final class ActionRunner {
     return action.getClass().getSimpleName();
   }
 
-  /** True: go on with the next action; false: stop here (a value, not an error, e.g. a lost race). */
-  private Future<Boolean> execute(Action action) {
+  /**
+   * True: go on with the next action; false: stop here (a value, not an error, e.g. a lost race). Package-private
+   * so that a test can prove every {@link Action} has a runner.
+   */
+  Future<Boolean> execute(Action action) {
     try {
       return dispatch(action);
     } catch (RuntimeException e) {

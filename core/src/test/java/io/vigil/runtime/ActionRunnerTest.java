@@ -1,0 +1,141 @@
+package io.vigil.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.cluster.Cluster;
+import io.vigil.config.GlobalConfig;
+import io.vigil.config.GlobalConfigParser;
+import io.vigil.config.Settings;
+import io.vigil.dcs.DcsUnavailableException;
+import io.vigil.ha.Action;
+import io.vigil.ha.Decision;
+import io.vigil.ha.HaMemory;
+import io.vigil.postgres.PostgresController;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runner's rules that need no running PostgreSQL. */
+class ActionRunnerTest {
+
+  // --- touchAfterStop: Patroni's finally-touch, skipped after a DCS error and after a failed renewal ---
+
+  @Test
+  void touchesAfterAnOrdinaryStop() {
+    assertTrue(ActionRunner.touchAfterStop(new Action.AcquireLeaderKey(), null), "lost race");
+    assertTrue(ActionRunner.touchAfterStop(new Action.Promote(), new IllegalStateException("promote busy")));
+    assertTrue(ActionRunner.touchAfterStop(new Action.WriteSyncState("pg1", List.of(), null, 1L), null));
+  }
+
+  @Test
+  void noTouchAfterADcsError() {
+    DcsUnavailableException down = new DcsUnavailableException("timeout");
+    assertFalse(ActionRunner.touchAfterStop(new Action.AcquireLeaderKey(), down));
+    assertFalse(ActionRunner.touchAfterStop(new Action.WriteSyncState("pg1", List.of(), null, 1L), down));
+    assertFalse(ActionRunner.touchAfterStop(new Action.InitializeCluster("", true), down));
+  }
+
+  @Test
+  void noTouchAfterAFailedOrRefusedRenewal() {
+    assertFalse(ActionRunner.touchAfterStop(new Action.RenewLeaderKey(), null), "refused");
+    assertFalse(ActionRunner.touchAfterStop(new Action.RenewLeaderKey(), new DcsUnavailableException("down")));
+    assertFalse(ActionRunner.touchAfterStop(new Action.RenewLeaderKey(), new IllegalStateException("other")));
+  }
+
+  // --- every Action has a runner ---
+
+  private Vertx vertx;
+  private Path base;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    base = NodeFixtures.tempBase("vigil-dispatch-");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    NodeFixtures.deleteTree(base);
+  }
+
+  /**
+   * Runs an instance of every permitted {@link Action} through a runner wired to a controller of a PostgreSQL
+   * that was never initialised (data directory absent, nothing running) and a fake DCS. Whatever an action does
+   * there, it must not fall through to "no runner". The executor is kept busy with a long action that never
+   * ends, so no action that starts one gets far.
+   */
+  @Test
+  void everyActionHasARunner() throws Exception {
+    Settings settings = NodeFixtures.settings("pg1", base, NodeFixtures.freePort(), NodeFixtures.freePort(),
+        Map.of());
+    GlobalConfig global = GlobalConfigParser.parse(Map.of("ttl", 20, "loop_wait", 2, "retry_timeout", 4)).config();
+    List<Class<?>> kinds = List.of(Action.class.getPermittedSubclasses());
+    assertTrue(kinds.size() >= 30, "the sealed hierarchy was read: " + kinds);
+    List<String> unhandled = new ArrayList<>();
+    List<String> exitCodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (Class<?> kind : kinds) {
+      Action action = instance(kind);
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        AsyncExecutor async = new AsyncExecutor(vertx);
+        async.tryRun("busy", () -> Promise.<Void>promise().future());
+        PostgresController.create(vertx, settings, async).compose(pg -> {
+          ActionRunner runner = new ActionRunner(vertx, settings, new FaultyDcs(vertx, "pg1"), pg, async,
+              new LoopState(), new LeaseGuard(), HaLoopVerticle::nowMillis, () -> { },
+              code -> exitCodes.add(kind.getSimpleName() + ":" + code));
+          // sets the cycle's cluster and dynamic configuration, as the loop does before acting
+          return runner.run(new Decision(List.of(), "", HaMemory.initial(), null), Cluster.empty(), global, null,
+              () -> false).compose(x -> runner.execute(action));
+        }).onComplete(ar -> outcome.complete(ar.failed() ? ar.cause() : null));
+      });
+      Throwable failure;
+      try {
+        failure = outcome.get(60, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        fail(kind.getSimpleName() + " did not complete");
+        return;
+      }
+      if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).startsWith("no runner")) {
+        unhandled.add(kind.getSimpleName());
+      }
+    }
+    assertEquals(List.of(), unhandled);
+    assertEquals(List.of("Exit:0"), exitCodes, "Exit reached its runner");
+  }
+
+  /** An instance of a record action with plain values: null, zero, false, an enum's first constant. */
+  private static Action instance(Class<?> kind) throws Exception {
+    assertTrue(kind.isRecord(), kind + " is a record");
+    RecordComponent[] components = kind.getRecordComponents();
+    Class<?>[] types = new Class<?>[components.length];
+    Object[] values = new Object[components.length];
+    for (int i = 0; i < components.length; i++) {
+      Class<?> t = components[i].getType();
+      types[i] = t;
+      values[i] = t == boolean.class ? false
+          : t == int.class ? 0
+          : t == long.class ? 0L
+          : t.isEnum() ? t.getEnumConstants()[0]
+          : t == String.class ? "x"
+          : null;
+    }
+    Constructor<?> c = kind.getDeclaredConstructor(types);
+    return (Action) c.newInstance(values);
+  }
+}
