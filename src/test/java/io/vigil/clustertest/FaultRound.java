@@ -19,7 +19,8 @@ import java.util.Set;
  * A round holds at most one change of leader, which the scenarios ensure.
  *
  * @param overlapMs NaN when no other node took a write after the fault
- * @param demoteMs fault → last write the old leader acknowledged; NaN when it still took writes at the heal
+ * @param demoteMs fault → last write the old leader acknowledged before the heal; NaN when it still took writes
+ *     in the 2 s before the heal
  * @param failoverMs fault → first write acknowledged by another node; NaN without failover
  * @param lost acknowledged (and, in synchronous mode, confirmed) writes missing on the final leader
  * @param unconfirmed acknowledgements that came with PostgreSQL's "canceling wait for synchronous replication"
@@ -41,6 +42,7 @@ record FaultRound(String scenario, String agent, String oldLeader, String newLea
       List<AckWriters.Ack> acks, long roundStart, long cut, long heal, long readAt, Set<String> rowsOnFinal,
       double convergeMs, List<String> problems) {
     long oldLast = Long.MIN_VALUE;
+    long oldLastBeforeHeal = Long.MIN_VALUE;
     long otherFirst = Long.MAX_VALUE;
     Map<Long, Set<String>> windows = new HashMap<>();
     int lost = 0;
@@ -49,6 +51,9 @@ record FaultRound(String scenario, String agent, String oldLeader, String newLea
     for (AckWriters.Ack a : acks) {
       if (a.node().equals(oldLeader)) {
         oldLast = Math.max(oldLast, a.ackNanos());
+        if (a.ackNanos() <= heal) {
+          oldLastBeforeHeal = Math.max(oldLastBeforeHeal, a.ackNanos());
+        }
       } else if (a.ackNanos() >= cut) {
         otherFirst = Math.min(otherFirst, a.ackNanos());
       }
@@ -67,7 +72,9 @@ record FaultRound(String scenario, String agent, String oldLeader, String newLea
     int splitWindows = (int) windows.values().stream().filter(s -> s.size() > 1).count();
     double overlap = otherFirst == Long.MAX_VALUE || oldLast == Long.MIN_VALUE ? Double.NaN : ms(oldLast - otherFirst);
     // still writable at the heal (a write within the last 2 s before it): not demoted
-    double demote = oldLast != Long.MIN_VALUE && oldLast < heal - 2_000_000_000L ? Math.max(0, ms(oldLast - cut)) : Double.NaN;
+    // (the old leader may lead again after the heal: only its writes up to the heal count here)
+    double demote = oldLastBeforeHeal != Long.MIN_VALUE && oldLastBeforeHeal < heal - 2_000_000_000L
+        ? Math.max(0, ms(oldLastBeforeHeal - cut)) : Double.NaN;
     double failover = otherFirst == Long.MAX_VALUE ? Double.NaN : ms(otherFirst - cut);
     List<String> all = new ArrayList<>(problems);
     if (rowsOnFinal == null) {
