@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class AgentNode {
   static final String SUPERUSER_PASSWORD = "it-superuser-secret";
+  /** A second loopback address PostgreSQL listens on in a partitionable cluster; cuts cover only 127.0.0.1. */
+  static final String OBSERVER_HOST = "127.0.0.2";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,9 +34,19 @@ final class AgentNode {
   final Path config;
   final Path log;
   private final Path jar;
+  /** Null for Vigil's jar, else a command line with {@code {config}} for the config path (e.g. Patroni). */
+  private final String command;
+  /** Where observers reach this node's PostgreSQL: an address no cut between the nodes covers. */
+  final String observerHost;
   private Process process;
 
   AgentNode(String name, Path clusterDir, Path jar) throws IOException {
+    this(name, clusterDir, jar, null, "127.0.0.1");
+  }
+
+  AgentNode(String name, Path clusterDir, Path jar, String command, String observerHost) throws IOException {
+    this.command = command;
+    this.observerHost = observerHost;
     this.name = name;
     this.dir = TestDirs.subdir(clusterDir, name);
     TestDirs.subdir(dir, "sock");
@@ -57,8 +69,14 @@ final class AgentNode {
     if (TestDirs.runningAsRoot()) {
       cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
     }
-    cmd.addAll(List.of("java", "-Djava.util.logging.manager=io.vigil.log.DeferredResetLogManager", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-jar", jar.toString(),
-        config.toString()));
+    if (command == null) {
+      cmd.addAll(List.of("java", "-Djava.util.logging.manager=io.vigil.log.DeferredResetLogManager", "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1", "-Xmx128m", "-jar", jar.toString(), config.toString()));
+    } else {
+      for (String word : command.trim().split(" +")) {
+        cmd.add(word.replace("{config}", config.toString()));
+      }
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectErrorStream(true)

@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * synchronous_mode: a commit acknowledged to a client is on a synchronous standby before the acknowledgement,
  * and only a /sync member may be promoted, so no acknowledged write may be lost however the leader dies.
  */
+@Tag("safety")
 class SynchronousModeIT {
   private static final Duration BOOT = Duration.ofSeconds(120);
   private static final Duration FAILOVER = Duration.ofSeconds(60);

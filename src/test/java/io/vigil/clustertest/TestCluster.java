@@ -27,6 +27,9 @@ final class TestCluster implements AutoCloseable {
   private int ttl = 20;
   private int loopWait = 2;
   private int retryTimeout = 4;
+  /** Each node gets a DCS client port of its own and a PostgreSQL address for observers that no cut covers. */
+  private final boolean partitionable;
+  private String agentCommand;
 
   TestCluster(String scope) throws IOException {
     this(scope, false);
@@ -34,6 +37,20 @@ final class TestCluster implements AutoCloseable {
 
   /** @param zookeeper use the embedded ZooKeeper (as the demo does) instead of etcd */
   TestCluster(String scope, boolean zookeeper) throws IOException {
+    this(scope, zookeeper, 0);
+  }
+
+  /**
+   * A cluster on etcd whose nodes can be cut off one at a time (see {@link PortCut}): node i talks to etcd on a
+   * client port of its own, and PostgreSQL also listens on {@value AgentNode#OBSERVER_HOST} (first, so that the
+   * agent's own connections use it) besides the connect address 127.0.0.1 that peers replicate from.
+   */
+  static TestCluster partitionable(String scope, int nodes) throws IOException {
+    return new TestCluster(scope, false, nodes);
+  }
+
+  private TestCluster(String scope, boolean zookeeper, int partitionableNodes) throws IOException {
+    this.partitionable = partitionableNodes > 0;
     this.scope = scope;
     this.dir = TestDirs.create("vigil-it-" + scope + "-");
     Path built = Path.of(System.getProperty("vigil.jar", "dist/target/vigil.jar"));
@@ -44,7 +61,7 @@ final class TestCluster implements AutoCloseable {
     this.jar = dir.resolve("vigil.jar");
     Files.copy(built, jar, StandardCopyOption.REPLACE_EXISTING);
     TestDirs.giveToPostgres(jar);
-    this.etcd = zookeeper ? new ZooKeeperServer(dir, jar) : new EtcdServer(dir);
+    this.etcd = zookeeper ? new ZooKeeperServer(dir, jar) : new EtcdServer(dir, partitionableNodes);
     this.etcd.start();
   }
 
@@ -62,14 +79,36 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts agents with this command instead of Vigil's jar, e.g. {@code patroni {config}} for a side-by-side run;
+   * {@code {config}} is replaced by the node's config path. Patroni reads the same YAML.
+   */
+  TestCluster withAgentCommand(String template) {
+    this.agentCommand = template;
+    return this;
+  }
+
+  int ttl() {
+    return ttl;
+  }
+
+  int loopWait() {
+    return loopWait;
+  }
+
+  int retryTimeout() {
+    return retryTimeout;
+  }
+
   AgentNode addNode(String name, String tagsYaml) throws IOException {
-    AgentNode node = new AgentNode(name, dir, jar);
+    AgentNode node = new AgentNode(name, dir, jar, agentCommand, partitionable ? AgentNode.OBSERVER_HOST : "127.0.0.1");
     node.writeConfig(config(node, tagsYaml));
     nodes.add(node);
     return node;
   }
 
   String config(AgentNode node, String tagsYaml) {
+    int index = nodes.size();
     String dcsExtra = extraDcs.entrySet().stream()
         .map(e -> "    " + e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining());
     return """
@@ -100,7 +139,7 @@ final class TestCluster implements AutoCloseable {
           - encoding: UTF8
           - data-checksums
         postgresql:
-          listen: 127.0.0.1:%d
+          listen: %s:%d
           connect_address: 127.0.0.1:%d
           data_dir: %s
           pgpass: %s
@@ -125,8 +164,8 @@ final class TestCluster implements AutoCloseable {
             max_connections: 50
         tags:
         %s
-        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.configSection(), ttl, loopWait, retryTimeout, dcsExtra, node.pgPort,
-        node.pgPort, node.dataDir(), node.dir.resolve("pgpass"), AgentNode.SUPERUSER_PASSWORD, node.dir.resolve("sock"),
+        """.formatted(scope, node.name, node.restPort, node.restPort, etcd.configSection(index), ttl, loopWait, retryTimeout, dcsExtra,
+        partitionable ? AgentNode.OBSERVER_HOST + ",127.0.0.1" : "127.0.0.1", node.pgPort, node.pgPort, node.dataDir(), node.dir.resolve("pgpass"), AgentNode.SUPERUSER_PASSWORD, node.dir.resolve("sock"),
         tagsYaml == null ? "  nofailover: false" : tagsYaml);
   }
 
