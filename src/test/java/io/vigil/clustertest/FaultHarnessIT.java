@@ -104,13 +104,19 @@ class FaultHarnessIT {
     round(Scenario.SYNC_LEADER_CRASH);
   }
 
+  @Test
+  @Order(8)
+  void leaderCutFromDcsInSynchronousModeLosesNoAcknowledgedWrite() {
+    round(Scenario.SYNC_LEADER_CUT_FROM_DCS);
+  }
+
   /**
    * Without a watchdog a frozen agent's primary keeps taking writes while another node is promoted (Patroni does
    * the same; the watchdog exists for this): the round expects that overlap and checks that the primary stops
    * within a loop (+ retry_timeout) of the thaw.
    */
   @Test
-  @Order(8)
+  @Order(9)
   void frozenLeaderAgentDemotesOnThaw() {
     round(Scenario.LEADER_AGENT_FROZEN);
   }
