@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Settings records and file-system set-up for PostgreSQL tests (the YAML loader is not needed here). */
-final class PgFixtures {
+public final class PgFixtures {
   static final PgUser SUPERUSER = new PgUser("postgres", Secret.of("zalando"), Map.of());
   static final PgUser REPLICATION = new PgUser("replicator", Secret.of("rep-pass"), Map.of());
   static final PgUser REWIND = new PgUser("rewind_user", Secret.of("rewind_password"), Map.of());
@@ -85,21 +85,21 @@ final class PgFixtures {
    * A directory under /tmp owned by postgres with mode 755: JUnit's @TempDir is root-only 700, which PostgreSQL
    * cannot enter (STACK.md §3).
    */
-  static Path postgresOwnedTempDir(String prefix) throws IOException {
+  public static Path postgresOwnedTempDir(String prefix) throws IOException {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     new PgBinaries(Path.of("/usr/lib/postgresql/15/bin"), Map.of(), PgBinaries.runningAsRoot()).chown(dir);
     return dir;
   }
 
-  static Path postgresOwnedSubdir(Path parent, String name) throws IOException {
+  public static Path postgresOwnedSubdir(Path parent, String name) throws IOException {
     Path dir = Files.createDirectories(parent.resolve(name));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     new PgBinaries(Path.of("/usr/lib/postgresql/15/bin"), Map.of(), PgBinaries.runningAsRoot()).chown(dir);
     return dir;
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
@@ -110,7 +110,7 @@ final class PgFixtures {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }

@@ -16,6 +16,7 @@ import io.vigil.dcs.DcsUnavailableException;
 import io.vigil.ha.Action;
 import io.vigil.ha.Decision;
 import io.vigil.ha.HaMemory;
+import io.vigil.postgres.PgFixtures;
 import io.vigil.postgres.PostgresController;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -65,13 +66,13 @@ class ActionRunnerTest {
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    base = NodeFixtures.tempBase("vigil-dispatch-");
+    base = PgFixtures.postgresOwnedTempDir("vigil-dispatch-");
   }
 
   @AfterEach
   void tearDown() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    NodeFixtures.deleteTree(base);
+    PgFixtures.deleteTree(base);
   }
 
   /**
@@ -82,7 +83,7 @@ class ActionRunnerTest {
    */
   @Test
   void everyActionHasARunner() throws Exception {
-    Settings settings = NodeFixtures.settings("pg1", base, NodeFixtures.freePort(), NodeFixtures.freePort(),
+    Settings settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(),
         Map.of());
     GlobalConfig global = GlobalConfigParser.parse(Map.of("ttl", 20, "loop_wait", 2, "retry_timeout", 4)).config();
     List<Class<?>> kinds = List.of(Action.class.getPermittedSubclasses());

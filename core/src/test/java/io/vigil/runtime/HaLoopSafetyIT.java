@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
 import io.vigil.config.Settings;
+import io.vigil.postgres.PgFixtures;
 import io.vigil.runtime.FaultyDcs.Call;
 import io.vigil.runtime.FaultyDcs.Mode;
 import io.vigil.runtime.FaultyDcs.Op;
@@ -49,8 +50,8 @@ class HaLoopSafetyIT {
   @BeforeEach
   void bootstrapALeader() throws Exception {
     vertx = Vertx.vertx();
-    base = NodeFixtures.tempBase("vigil-haloop-");
-    settings = NodeFixtures.settings("pg1", base, NodeFixtures.freePort(), NodeFixtures.freePort(),
+    base = PgFixtures.postgresOwnedTempDir("vigil-haloop-");
+    settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(),
         Map.of("ttl", TTL, "loop_wait", LOOP_WAIT, "retry_timeout", RETRY_TIMEOUT));
     dcs = new FaultyDcs(vertx, "pg1");
     loop = new HaLoopVerticle(settings, dcs, exits::add);
@@ -71,7 +72,7 @@ class HaLoopSafetyIT {
         run(List.of("runuser", "-u", "postgres", "--", NodeFixtures.BIN.resolve("pg_ctl").toString(), "-D",
             data.toString(), "-m", "immediate", "-w", "stop"), 30);
       }
-      NodeFixtures.deleteTree(base);
+      PgFixtures.deleteTree(base);
     }
     assertEquals(List.of(), exits, "the agent asked to exit");
   }

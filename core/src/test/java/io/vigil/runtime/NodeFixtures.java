@@ -8,18 +8,12 @@ import io.vigil.config.RestApiSettings;
 import io.vigil.config.Secret;
 import io.vigil.config.Settings;
 import io.vigil.config.Tags;
-import io.vigil.postgres.PgBinaries;
+import io.vigil.postgres.PgFixtures;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** Settings of one agent running a real PostgreSQL 15 in a temporary directory (no YAML needed). */
 final class NodeFixtures {
@@ -32,7 +26,7 @@ final class NodeFixtures {
    */
   static Settings settings(String name, Path base, int pgPort, int apiPort, Map<String, Object> dcs)
       throws IOException {
-    Path sockets = postgresOwnedDir(base.resolve("sock"));
+    Path sockets = PgFixtures.postgresOwnedSubdir(base, "sock");
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("unix_socket_directories", sockets.toString());
     parameters.put("shared_buffers", "16MB");
@@ -51,34 +45,5 @@ final class NodeFixtures {
         false, Map.of(), Map.of(), "Original", 5);
     return new Settings(null, "batman", "/service", name, restapi, null, null, null, bootstrap, pg, null,
         Tags.none());
-  }
-
-  /** A directory PostgreSQL (run as {@code postgres} when the tests run as root) can enter: 755, owned by it. */
-  static Path postgresOwnedDir(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    PgBinaries.locate(BIN, Map.of(), dir).chown(dir);
-    return dir;
-  }
-
-  static Path tempBase(String prefix) throws IOException {
-    return postgresOwnedDir(Files.createTempDirectory(Path.of("/tmp"), prefix));
-  }
-
-  static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: /tmp is cleaned by the OS anyway
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 }
