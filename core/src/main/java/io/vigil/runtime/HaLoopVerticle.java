@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A failed or refused leader-key renewal is answered in the same cycle: the engine decides again with
  *       that outcome, which demotes a primary, instead of waiting a loop_wait for the next cycle.</li>
  *   <li>A cycle has a deadline of loop_wait + 2 × retry_timeout (the budget Patroni's rule
- *       {@code loop_wait + 2*retry_timeout <= ttl} leaves it). A cycle that overruns is abandoned; when this
- *       node runs a writable primary it steps down at once.</li>
+ *       {@code loop_wait + 2*retry_timeout <= ttl} leaves it). When this node may run a writable primary, a
+ *       cycle that overruns is abandoned and PostgreSQL stopped at once; otherwise the overrun is logged.</li>
  *   <li>Independently of the cycle, the {@link LeaseGuard} stops a writable primary a safety margin before the
  *       last successful leader-key write runs out, so a hung DCS call or query can never keep a primary
  *       writable after another node may have promoted.</li>
@@ -218,24 +218,24 @@ public final class HaLoopVerticle extends AbstractVerticle {
     }
   }
 
-  /** The cycle in flight missed its deadline: abandon it, and never leave a primary writable meanwhile. */
+  /**
+   * The cycle in flight missed its deadline. On a node that may run a writable primary it is abandoned and
+   * PostgreSQL stopped: a primary must never depend on a cycle that does not come back.
+   */
   private void cycleOverran(long generation, long deadlineMillis) {
     if (generation != cycleGeneration || !cycleRunning || stopping) {
       return;
     }
-    if (state.stepDownInProgress) {
-      // the cycle is already stepping down (stop, then start as a replica): abandoning it would only race it
-      LOG.warn("the HA cycle is still demoting after {} ms", deadlineMillis);
+    if (state.stepDownInProgress || !mayBeWritablePrimary()) {
+      // stepping down already, or nothing writable to protect: abandoning the cycle would only race what it is
+      // doing (a stop, a start as a replica); its calls are bounded, so say so and keep watching
+      LOG.warn("the HA cycle is still running after {} ms{}", deadlineMillis,
+          state.stepDownInProgress ? " (demoting)" : "");
       vertx.setTimer(deadlineMillis, id -> cycleOverran(generation, deadlineMillis));
       return;
     }
     LOG.error("the HA cycle did not finish within {} ms; abandoning it", deadlineMillis);
-    cycleGeneration++;
-    if (mayBeWritablePrimary()) {
-      emergencyStop("the HA cycle did not finish in time");
-    } else {
-      endCycle(0);
-    }
+    emergencyStop("the HA cycle did not finish in time");
   }
 
   // --- lease guard ---
