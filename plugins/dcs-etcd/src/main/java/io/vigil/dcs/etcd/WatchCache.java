@@ -102,9 +102,20 @@ final class WatchCache {
     return ready && revision >= requiredRevision && System.nanoTime() - heardNanos <= staleAfterNanos;
   }
 
-  /** The watch stream is alive if etcd answers a progress request on it (etcd 3.4+). */
+  /**
+   * The watch stream is alive if etcd answers a progress request on it (etcd 3.4+). A stream that has not
+   * answered for twice the staleness bound is given up and re-armed: jetcd may keep a stream that no longer
+   * delivers anything (seen right after an etcd restart, before it had elected itself leader), and a cache that
+   * is never re-armed would send every read to etcd and never report a change again.
+   */
   private void askProgress() {
     if (closed || !ready || watcher == null) {
+      return;
+    }
+    long silentNanos = System.nanoTime() - heardNanos;
+    if (silentNanos > 2 * staleAfterNanos) {
+      broken(generation, new IllegalStateException("no answer on the watch stream for "
+          + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms"));
       return;
     }
     try {
