@@ -282,7 +282,9 @@ public final class HaLoopVerticle extends AbstractVerticle {
       }
       if (cycleRunning) {
         cycleRunning = false;
-        cycleEnded.tryComplete();
+        if (cycleEnded != null) {
+          cycleEnded.tryComplete();
+        }
       }
       wake("after an emergency stop");
     });

@@ -1,5 +1,6 @@
 package io.vigil.runtime;
 
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vigil.bus.HaReply;
 import io.vigil.cluster.Cluster;
@@ -30,7 +31,7 @@ final class LoopState {
   /** The long action running now, as the engine sees it; null when idle. */
   LongAction running;
   /** The running long action's outcome; shutdown waits for it. */
-  io.vertx.core.Future<?> runningAction;
+  Future<?> runningAction;
   /** An in-cycle demote is stopping PostgreSQL; an overrunning cycle must not start a second stop. */
   boolean stepDownInProgress;
   /** Monotonic ms when the last round of {@code POST /failsafe} was sent. */
