@@ -457,26 +457,16 @@ final class ActionRunner {
   }
 
   /**
-   * Patroni's CHECKPOINT before a graceful stop, bounded: by {@code primary_stop_timeout} when set, otherwise by
-   * the pg_ctl timeout. A CHECKPOINT that fails or runs out of time only makes the shutdown checkpoint longer.
+   * Patroni's CHECKPOINT before a graceful stop, bounded (and cancelled server-side) by {@code primary_stop_timeout}
+   * when set, otherwise by the pg_ctl timeout. A CHECKPOINT that fails or runs out of time only makes the shutdown
+   * checkpoint longer.
    */
   private Future<Void> checkpointBeforeStop(Duration stopTimeout) {
-    long limitMillis = (stopTimeout != null ? stopTimeout : Duration.ofSeconds(settings.postgresql().pgCtlTimeout()))
-        .toMillis();
-    Promise<Void> done = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, limitMillis), id -> {
-      if (done.tryComplete()) {
-        LOG.warn("CHECKPOINT before demote did not finish within {} ms; stopping anyway", limitMillis);
-      }
+    Duration bound = stopTimeout != null ? stopTimeout : Duration.ofSeconds(settings.postgresql().pgCtlTimeout());
+    return pg.checkpoint(bound).recover(e -> {
+      LOG.warn("CHECKPOINT before demote did not complete: {}; stopping anyway", e.getMessage());
+      return Future.succeededFuture();
     });
-    pg.checkpoint().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.failed()) {
-        LOG.warn("CHECKPOINT before demote failed: {}", ar.cause().getMessage());
-      }
-      done.tryComplete();
-    });
-    return done.future();
   }
 
   /** Runs {@code step} on the loop's context, where {@link LoopState} may be touched. */
