@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The next safe step of quorum-mode synchronous replication, in the order of Patroni's {@code QuorumStateResolver}
- * (SPEC §6.6). Two values describe the state: PostgreSQL's synchronous_standby_names, "ANY {@code numsync} of
+ * ({@code patroni/quorum.py}). Two values describe the state: PostgreSQL's synchronous_standby_names, "ANY {@code numsync} of
  * {@code sync}", says which standbys may acknowledge a commit; {@code /sync}, "{@code quorum} of {@code voters}",
  * says how many votes a replica needs to promote. Any set of {@code quorum} voters plus the candidate must overlap
  * any {@code numsync} members of {@code sync}: {@code |voters ∪ sync ∪ {leader}| <= quorum + numsync + 1}, and one of
@@ -83,7 +83,7 @@ final class QuorumSteps {
 
   private void resolve(String syncLeader) {
     if (!leader.equals(syncLeader)) {
-      // after a failover: the former leader becomes a voter (SPEC §6.6, Patroni's leader_wanted != leader)
+      // after a failover: the former leader becomes a voter (Patroni's quorum.py: leader_wanted != leader)
       Set<String> newVoters = names(voters);
       newVoters.remove(leader);
       if (syncLeader != null) {

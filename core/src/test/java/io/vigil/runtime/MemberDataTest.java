@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The {@code members/<name>} JSON, compared as JSON with what Patroni's touch_member writes (SPEC §1.2; the shape
- * of the captured etcd keys): numbers stay numbers, absent fields are absent, not null.
+ * The {@code members/<name>} JSON, compared as JSON with what Patroni's touch_member writes ({@code patroni/ha.py},
+ * {@code Ha.touch_member}): numbers stay numbers, absent fields are absent, not null.
  */
 class MemberDataTest {
   private static final ObjectMapper JSON = new ObjectMapper();
