@@ -324,7 +324,7 @@ final class ActionRunner {
     if (!attempt.started()) {
       return Future.failedFuture(attempt.busyWith() + " already in progress");
     }
-    LongAction running = new LongAction(name, kind, System.nanoTime() / 1_000_000);
+    LongAction running = new LongAction(name, kind, clockMillis.getAsLong());
     state.running = running;
     state.runningAction = attempt.result();
     attempt.result().onComplete(ar -> vertx.runOnContext(v -> {

@@ -165,6 +165,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     runCycle();
   }
 
+  /** Monotonic milliseconds: the one clock of the loop, its runner and its lease guard. */
   static long nowMillis() {
     return System.nanoTime() / 1_000_000;
   }
@@ -338,7 +339,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     lastPostgres = postgres;
     LocalState.Requests requests = new LocalState.Requests(state.restartRequest, state.reinitializeRequest);
     return new LocalState(settings.name(), settings.tags(), postgres, dataDir, state.running, state.completed,
-        state.leaderKey, System.nanoTime() / 1_000_000, Instant.now(), state.shutdownRequested, requests,
+        state.leaderKey, nowMillis(), Instant.now(), state.shutdownRequested, requests,
         state.synchronousStandbyNames, haSettings.usePgRewind(), null,
         new LocalState.Watchdog(true, true, false));
   }
@@ -349,7 +350,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
    */
   private Cluster injectFailsafeLeader(Cluster c) {
     if (!c.isUnlocked() || !haSettings.global().failsafeMode() || state.failsafeLeader == null
-        || System.nanoTime() / 1_000_000 > state.failsafeLeaderUntilMillis) {
+        || nowMillis() > state.failsafeLeaderUntilMillis) {
       return c;
     }
     return c.withLeader(new Leader(0, null, state.failsafeLeader));
@@ -552,7 +553,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     return pg.state().otherwise(lastPostgres).map(postgres -> {
       NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
           cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
-          state.dcsLastSeenEpochSeconds, System.nanoTime() / 1_000_000, haSettings.global().ttl(),
+          state.dcsLastSeenEpochSeconds, nowMillis(), haSettings.global().ttl(),
           state.running == null ? null : state.running.name(), state.scheduledRestart, false);
       vertx.eventBus().publish(Addresses.HA_CYCLE, status);
       return null;
@@ -741,7 +742,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     data.put("role", "primary");
     data.put("state", "running");
     state.failsafeLeader = new Member(String.valueOf(name), 0, null, data);
-    state.failsafeLeaderUntilMillis = System.nanoTime() / 1_000_000 + haSettings.global().ttl() * 1000L;
+    state.failsafeLeaderUntilMillis = nowMillis() + haSettings.global().ttl() * 1000L;
     Long lsn = s == null ? null : s.walPosition();
     msg.reply(new HaReply(200, "Accepted", lsn == null ? Map.of() : Map.of("lsn", Long.toString(lsn))));
   }
