@@ -79,7 +79,8 @@ class DcsOutageIT {
     cluster.etcd.stop();
     long until = System.nanoTime() + Timing.scaled(Duration.ofSeconds(30)).toNanos();
     while (System.nanoTime() < until) {
-      assertTrue(leader.acceptsWrites(), "the leader must keep taking writes in failsafe mode");
+      assertTrue(leader.acceptsWrites(), () -> "the leader must keep taking writes in failsafe mode\n"
+          + cluster.describe() + "\n" + leader.name + "'s log:\n" + leader.logTail(120));
       Timing.pause(Duration.ofSeconds(1));
     }
     cluster.etcd.start();
