@@ -67,4 +67,8 @@ public record Cluster(
   public Cluster withLeader(Leader newLeader) {
     return new Cluster(initialize, config, newLeader, status, members, failover, sync, history, failsafe);
   }
+
+  public Cluster withFailsafe(Failsafe newFailsafe) {
+    return new Cluster(initialize, config, leader, status, members, failover, sync, history, newFailsafe);
+  }
 }

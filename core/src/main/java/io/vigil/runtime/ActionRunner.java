@@ -622,13 +622,11 @@ final class ActionRunner {
     }
     members.put(settings.name(), settings.restapi().apiUrl());
     Failsafe failsafe = new Failsafe(members);
-    if (failsafe.equals(state.lastFailsafeWritten)
-        || cluster.failsafe() != null && cluster.failsafe().members().equals(failsafe.members())) {
-      state.lastFailsafeWritten = failsafe;
+    if (state.knownFailsafe != null && state.knownFailsafe.members().equals(failsafe.members())) {
       return Future.succeededFuture(true);
     }
     return dcs.writeFailsafe(failsafe).map(v -> {
-      state.lastFailsafeWritten = failsafe;
+      state.knownFailsafe = failsafe;
       return true;
     });
   }

@@ -13,6 +13,7 @@ import io.vigil.bus.HaRequest;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
+import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Leader;
 import io.vigil.cluster.Member;
 import io.vigil.config.EffectiveConfig;
@@ -311,6 +312,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       if (cluster.succeeded()) {
         Cluster c = injectFailsafeLeader(cluster.result());
         state.lastCluster = c;
+        state.knownFailsafe = c.failsafe();
         state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
         if (!c.isUnlocked()) {
           state.lastLeaderCluster = c;
@@ -319,7 +321,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
         view = ClusterView.of(c).withLastLeaderCluster(state.lastLeaderCluster);
       } else {
         LOG.warn("could not read the cluster from the DCS: {}", cluster.cause().getMessage());
-        view = ClusterView.unreachable(state.lastCluster);
+        view = unreachableView(state.lastCluster, state.knownFailsafe);
       }
       LocalState local = localState(postgres.result(), dataDir.result());
       return gatherPeers(view, local)
@@ -342,6 +344,14 @@ public final class HaLoopVerticle extends AbstractVerticle {
         state.leaderKey, nowMillis(), Instant.now(), state.shutdownRequested, requests,
         state.synchronousStandbyNames, haSettings.usePgRewind(), null,
         new LocalState.Watchdog(true, true, false));
+  }
+
+  /**
+   * What the cycle knows when the DCS cannot be read: the last cluster it loaded, with the {@code /failsafe}
+   * topology as last loaded or written (a key this node wrote after its last load counts).
+   */
+  static ClusterView unreachableView(Cluster lastLoaded, Failsafe knownFailsafe) {
+    return ClusterView.unreachable(lastLoaded == null ? null : lastLoaded.withFailsafe(knownFailsafe));
   }
 
   /**

@@ -62,7 +62,11 @@ final class LoopState {
   long lastConfigVersion = Long.MIN_VALUE;
 
   Status lastStatusWritten;
-  Failsafe lastFailsafeWritten;
+  /**
+   * The {@code /failsafe} members as last loaded or written, whichever came later (Patroni's
+   * {@code AbstractDCS._last_failsafe}): the topology a cut-off primary checks may be newer than the last load.
+   */
+  Failsafe knownFailsafe;
   TimelineHistory lastHistoryWritten;
 
   String role = "uninitialized";

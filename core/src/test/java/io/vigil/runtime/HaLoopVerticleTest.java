@@ -1,12 +1,15 @@
 package io.vigil.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Leader;
 import io.vigil.cluster.Member;
+import io.vigil.ha.ClusterView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,5 +111,29 @@ class HaLoopVerticleTest {
     Cluster old = cluster("pg1", null, member("pg1", null));
     Cluster now = cluster(null, null, member("pg3", null), member("pg4", "http://10.0.0.4:8008/patroni"));
     assertEquals(List.of("pg4"), names(HaLoopVerticle.raceCandidates(now, old, "pg2")));
+  }
+
+  // --- the view of a cycle that could not read the DCS ---
+
+  @Test
+  void aFailsafeTopologyWrittenAfterTheLastLoadIsTheOneACutOffPrimaryChecks() {
+    Cluster loadedBeforeTheWrite = cluster("pg1", null, member("pg1", "http://10.0.0.1:8008/patroni"));
+    Failsafe written = new Failsafe(Map.of("pg1", "http://10.0.0.1:8008/patroni", "pg2", "http://10.0.0.2:8008/patroni"));
+    ClusterView view = HaLoopVerticle.unreachableView(loadedBeforeTheWrite, written);
+    assertFalse(view.dcsReachable());
+    assertEquals(written, view.cluster().failsafe());
+    assertEquals("pg1", view.cluster().leaderName());
+  }
+
+  @Test
+  void aFailsafeKeyTheLastLoadFoundGoneIsGoneFromTheView() {
+    Failsafe stale = new Failsafe(Map.of("pg1", "http://10.0.0.1:8008/patroni"));
+    Cluster loaded = cluster("pg1", stale, member("pg1", "http://10.0.0.1:8008/patroni"));
+    assertNull(HaLoopVerticle.unreachableView(loaded, null).cluster().failsafe());
+  }
+
+  @Test
+  void nothingLoadedYetGivesAnEmptyUnreachableView() {
+    assertNull(HaLoopVerticle.unreachableView(null, null).cluster());
   }
 }
