@@ -75,6 +75,12 @@ class DcsOutageIT {
       AgentNode.Answer f = leader.get("/failsafe");
       return f.code() == 200 && cluster.nodes.stream().allMatch(n -> f.body().contains(n.name)) ? Boolean.TRUE : null;
     }, cluster::describe);
+    // a member that has not yet loaded failsafe_mode answers POST /failsafe with 502 and the leader rightly
+    // demotes (Patroni's do_POST_failsafe does the same), so every member must know it before the DCS goes
+    Timing.await("every member reporting failsafe mode enabled", FAILOVER,
+        () -> cluster.nodes.stream().allMatch(n -> n.get("/metrics").body()
+            .contains("patroni_failsafe_mode_enabled{scope=\"outage\",name=\"" + n.name + "\"} 1")) ? Boolean.TRUE : null,
+        cluster::describe);
 
     cluster.etcd.stop();
     long until = System.nanoTime() + Timing.scaled(Duration.ofSeconds(30)).toNanos();
