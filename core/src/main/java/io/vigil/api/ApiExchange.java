@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -63,7 +64,7 @@ final class ApiExchange {
   }
 
   void json(int code, Object value) {
-    write(code, Buffer.buffer(JsonText.write(value).getBytes(StandardCharsets.UTF_8)), "application/json",
+    write(code, Buffer.buffer(PyJson.dumps(value).getBytes(StandardCharsets.UTF_8)), "application/json",
         Map.of());
   }
 

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyJson;
 import io.vertx.core.buffer.Buffer;
 import io.vigil.bus.NodeStatus;
 import io.vigil.cluster.Cluster;
@@ -55,7 +56,7 @@ final class ApiState {
     if (cached == null || cachedFor != latest || cachedWithCluster != withCluster) {
       Map<String, Object> status = StatusJson.body(view, patroniVersion);
       cached = new Snapshot(view, status,
-          Buffer.buffer(JsonText.write(status).getBytes(StandardCharsets.UTF_8)));
+          Buffer.buffer(PyJson.dumps(status).getBytes(StandardCharsets.UTF_8)));
       cachedFor = latest;
       cachedWithCluster = withCluster;
       return cached;

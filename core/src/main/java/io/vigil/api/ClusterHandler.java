@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.ConfigPatch;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vigil.bus.Addresses;
@@ -30,7 +31,7 @@ final class ClusterHandler {
       if (ar.failed()) {
         dcsFailed(ex, "GET /cluster", ar.cause());
       } else {
-        ex.json(200, ClusterJson.cluster(ar.result(), state.scope));
+        ex.json(200, ClusterBodies.cluster(ar.result(), state.scope));
       }
     });
   }
@@ -40,7 +41,7 @@ final class ClusterHandler {
       if (ar.failed()) {
         dcsFailed(ex, "GET /history", ar.cause());
       } else {
-        ex.json(200, ClusterJson.history(ar.result()));
+        ex.json(200, ClusterBodies.history(ar.result()));
       }
     });
   }
@@ -84,7 +85,7 @@ final class ClusterHandler {
           return;
         }
         Map<String, Object> data = ConfigPatch.deepCopy(cluster.config().data());
-        Future<Boolean> written = ConfigPatch.apply(data, request)
+        Future<Boolean> written = ConfigPatch.patch(data, request)
             ? dcs.writeConfig(data, cluster.config().version())
             : Future.succeededFuture(true);
         written.onComplete(w -> {
@@ -113,7 +114,7 @@ final class ClusterHandler {
           return;
         }
         Cluster cluster = ar.result();
-        if (cluster.config() != null && ConfigPatch.deepEquals(request, cluster.config().data())) {
+        if (cluster.config() != null && ConfigPatch.deepCompare(request, cluster.config().data())) {
           ex.json(200, request);
           return;
         }

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyText;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vigil.bus.Addresses;

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyText;
 import io.vigil.bus.NodeStatus;
 import io.vigil.cluster.Cluster;
 import java.time.OffsetDateTime;

@@ -2,7 +2,7 @@ package io.vigil.api;
 
 import io.vigil.bus.NodeStatus;
 import io.vigil.cluster.Cluster;
-import io.vigil.config.Tags;
+import io.vigil.patroni.DynamicConfig;
 import java.util.Map;
 
 /**
@@ -36,58 +36,32 @@ record NodeView(NodeStatus status, Cluster cluster, boolean leader, long nowEpoc
     return c != null && c.config() != null ? c.config().data() : Map.of();
   }
 
-  boolean standbyCluster() {
-    return isStandbyCluster(config());
+  /** Patroni's {@code global_config}: the questions REST answers ask of {@code /config}. */
+  DynamicConfig dynamicConfig() {
+    return new DynamicConfig(config());
   }
 
-  static boolean isStandbyCluster(Map<String, Object> config) {
-    if (config.get("standby_cluster") instanceof Map<?, ?> sc) {
-      for (String k : new String[] {"host", "port", "restore_command"}) {
-        Object v = sc.get(k);
-        if (v != null && !"".equals(v) && !Boolean.FALSE.equals(v)) {
-          return true;
-        }
-      }
-    }
-    return false;
+  boolean standbyCluster() {
+    return dynamicConfig().isStandbyCluster();
   }
 
   boolean synchronousMode() {
-    return isSynchronousMode(config());
-  }
-
-  static boolean isSynchronousMode(Map<String, Object> config) {
-    Object mode = config.get("synchronous_mode");
-    return ("quorum".equals(mode) || Tags.truthy(mode)) && !isStandbyCluster(config);
+    return dynamicConfig().isSynchronousMode();
   }
 
   boolean quorumMode() {
-    return isQuorumMode(config());
-  }
-
-  static boolean isQuorumMode(Map<String, Object> config) {
-    return isSynchronousMode(config) && "quorum".equals(config.get("synchronous_mode"));
+    return dynamicConfig().isQuorumCommitMode();
   }
 
   boolean failsafeMode() {
-    return Tags.truthy(config().get("failsafe_mode"));
-  }
-
-  int loopWait() {
-    return intConfig("loop_wait", 10);
+    return dynamicConfig().checkMode("failsafe_mode");
   }
 
   long maximumLagOnFailover() {
-    Long v = PyText.parseInt(config().get("maximum_lag_on_failover"), "B");
-    return v == null ? 1048576L : v;
+    return dynamicConfig().getInt("maximum_lag_on_failover", 1048576L, "B");
   }
 
   int ttl() {
     return status.ttl() > 0 ? status.ttl() : DEFAULT_TTL;
-  }
-
-  private int intConfig(String key, int fallback) {
-    Long v = PyText.parseInt(config().get(key), "s");
-    return v == null ? fallback : v.intValue();
   }
 }

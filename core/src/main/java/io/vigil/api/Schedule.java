@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyText;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.PatroniJson;
 
 import io.vigil.bus.NodeStatus;

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vigil.patroni.DynamicConfig;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
@@ -92,9 +94,9 @@ final class SwitchoverValidator {
 
   /** Patroni's {@code is_failover_possible} up to the member status calls: the reason, or the members to ask. */
   private static Object candidatesFor(Cluster cluster, String leader, String candidate, String action) {
-    Map<String, Object> config = cluster.config() == null ? Map.of() : cluster.config().data();
-    boolean sync = NodeView.isSynchronousMode(config);
-    boolean quorum = NodeView.isQuorumMode(config);
+    DynamicConfig config = DynamicConfig.of(cluster);
+    boolean sync = config.isSynchronousMode();
+    boolean quorum = config.isQuorumCommitMode();
     String leaderName = cluster.leaderName();
     if (leader != null && !leader.equals(leaderName)) {
       return "leader name does not match";
@@ -179,9 +181,7 @@ final class SwitchoverValidator {
 
   /** How many one-second polls Patroni makes: {@code 2 * max(10, loop_wait)}. */
   static int pollAttempts(Cluster cluster) {
-    Map<String, Object> config = cluster.config() == null ? Map.of() : cluster.config().data();
-    Long loopWait = PyText.parseInt(config.get("loop_wait"), "s");
-    return 2 * Math.max(10, loopWait == null ? 10 : loopWait.intValue());
+    return 2 * (int) Math.max(10, DynamicConfig.of(cluster).getInt("loop_wait", 10, "s"));
   }
 
   static ApiAnswer unknownAfter(String action, int seconds) {

@@ -70,7 +70,8 @@ public final class PatroniJson {
     }
   }
 
-  static String pythonRepr(double d) {
+  /** Python's {@code repr(float)} as described above; non-finite values as {@code json.dumps} writes them. */
+  public static String pythonRepr(double d) {
     if (Double.isNaN(d)) {
       return "NaN";
     }

@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.ConfigPatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ public final class ConfigEdits {
 
   /** {@code format_config_for_editing}: block YAML, keys sorted. */
   public static String format(Map<String, Object> config) {
-    return PyText.yaml(config, false);
+    return CtlText.yaml(config, false);
   }
 
   /**
@@ -28,14 +29,14 @@ public final class ConfigEdits {
    * @throws CtlException {@code Invalid parameter setting <pair>} when a pair has no '='
    */
   public static Result set(Map<String, Object> config, List<String> pairs) {
-    Map<String, Object> changed = deepCopy(config);
+    Map<String, Object> changed = ConfigPatch.deepCopy(config);
     for (String pair : pairs) {
       if (pair == null || pair.isEmpty() || !pair.contains("=")) {
         throw new CtlException("Invalid parameter setting " + pair);
       }
       int eq = pair.indexOf('=');
       String keyPath = pair.substring(0, eq).strip();
-      Object value = PyText.loadYaml(pair.substring(eq + 1));
+      Object value = CtlText.loadYaml(pair.substring(eq + 1));
       setPath(changed, new ArrayList<>(Arrays.asList(keyPath.split("\\.", -1))), value, List.of());
     }
     return new Result(format(changed), changed);
@@ -78,17 +79,18 @@ public final class ConfigEdits {
   }
 
   /**
-   * {@code --apply}: Patroni's {@code patch_config}: null deletes, maps merge, and a scalar whose text equals the
-   * old value's text keeps the old value (so {@code 100} stays a number when the file says {@code '100'}).
+   * {@code --apply}: Patroni's {@code patch_config} ({@link ConfigPatch#patch}): null deletes, maps merge, and a
+   * scalar whose text equals the old value's text keeps the old value (so {@code 100} stays a number when the file
+   * says {@code '100'}).
    */
   @SuppressWarnings("unchecked")
   public static Result apply(Map<String, Object> config, Object yamlDocument) {
-    Map<String, Object> changed = deepCopy(config);
+    Map<String, Object> changed = ConfigPatch.deepCopy(config);
     if (yamlDocument != null) {
       if (!(yamlDocument instanceof Map)) {
         throw new CtlException("the configuration to apply must be a YAML mapping");
       }
-      patch(changed, (Map<String, Object>) yamlDocument);
+      ConfigPatch.patch(changed, (Map<String, Object>) yamlDocument);
     }
     return new Result(format(changed), changed);
   }
@@ -96,84 +98,5 @@ public final class ConfigEdits {
   /** {@code --replace}: the file becomes the whole configuration. */
   public static Result replace(Object yamlDocument) {
     return apply(new LinkedHashMap<>(), yamlDocument);
-  }
-
-  @SuppressWarnings("unchecked")
-  static boolean patch(Map<String, Object> config, Map<String, Object> data) {
-    boolean changed = false;
-    for (Map.Entry<String, Object> e : data.entrySet()) {
-      String name = e.getKey();
-      Object value = e.getValue();
-      if (value == null) {
-        changed |= config.remove(name) != null;
-      } else if (config.containsKey(name)) {
-        Object old = config.get(name);
-        if (value instanceof Map) {
-          if (old instanceof Map) {
-            changed |= patch((Map<String, Object>) old, (Map<String, Object>) value);
-          } else {
-            config.put(name, deepCopyValue(value));
-            changed = true;
-          }
-        } else if (!PyText.str(old).equals(PyText.str(value))) {
-          config.put(name, deepCopyValue(value));
-          changed = true;
-        }
-      } else {
-        config.put(name, deepCopyValue(value));
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  /** A mutable deep copy (maps keep their order). */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> deepCopy(Map<String, Object> config) {
-    return (Map<String, Object>) deepCopyValue(config);
-  }
-
-  private static Object deepCopyValue(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, val) -> out.put(String.valueOf(k), deepCopyValue(val)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(o -> out.add(deepCopyValue(o)));
-      return out;
-    }
-    return v;
-  }
-
-  /** Python's {@code ==} on JSON values: numbers compare by value whatever their Java type. */
-  public static boolean sameValue(Object x, Object y) {
-    if (x instanceof Number a && y instanceof Number b) {
-      return a.doubleValue() == b.doubleValue();
-    }
-    if (x instanceof Map<?, ?> a && y instanceof Map<?, ?> b) {
-      if (!a.keySet().equals(b.keySet())) {
-        return false;
-      }
-      for (Object k : a.keySet()) {
-        if (!sameValue(a.get(k), b.get(k))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (x instanceof List<?> a && y instanceof List<?> b) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (int i = 0; i < a.size(); i++) {
-        if (!sameValue(a.get(i), b.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return java.util.Objects.equals(x, y);
   }
 }

@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.PyText;
 import io.vigil.config.Credentials;
 import io.vigil.config.DcsSettings;
 import io.vigil.config.Secret;
@@ -63,7 +64,7 @@ public record CtlConfig(
     Map<String, Object> raw = new LinkedHashMap<>();
     if (file != null && Files.isReadable(file) && !Files.isDirectory(file)) {
       try {
-        Object doc = PyText.loadYaml(Files.readString(file));
+        Object doc = CtlText.loadYaml(Files.readString(file));
         if (doc instanceof Map<?, ?> m) {
           raw.putAll((Map<String, Object>) m);
         } else if (doc != null) {

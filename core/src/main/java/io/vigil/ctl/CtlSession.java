@@ -231,7 +231,7 @@ public final class CtlSession implements AutoCloseable {
 
   /** Python logging's WARNING line, as patronictl logs unreachable members. */
   public void warn(String message) {
-    String ts = PyText.timestamp(6).substring(0, 23).replace('.', ',');
+    String ts = CtlText.timestamp(6).substring(0, 23).replace('.', ',');
     err.println(ts + " - WARNING - " + message);
   }
 

@@ -1,5 +1,7 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.ClusterJson;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.Cluster;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,13 +38,13 @@ public final class MemberTable {
   /** The text patronictl prints for this cluster in {@code fmt} (pretty, topology, tsv, json, yaml). */
   @SuppressWarnings("unchecked")
   public static String render(Cluster cluster, String name, boolean extended, String fmt) {
-    Map<String, Object> json = ClusterView.asJson(cluster);
+    Map<String, Object> json = ClusterJson.clusterAsJson(cluster);
     List<Map<String, Object>> members = (List<Map<String, Object>>) json.get("members");
     List<String> columns = new ArrayList<>(BASE_COLUMNS);
     List<Map<String, Object>> withHost = members.stream().filter(m -> m.containsKey("host")).toList();
     for (String c : EXTRA_COLUMNS) {
       String key = key(c);
-      if (extended || withHost.stream().anyMatch(m -> TableOutput.truthy(m.get(key)))) {
+      if (extended || withHost.stream().anyMatch(m -> PyText.truthy(m.get(key)))) {
         columns.add(c);
       }
     }
@@ -96,7 +98,7 @@ public final class MemberTable {
     Object replayLsn = m.getOrDefault("replay_lsn", "");
     Object lsn = m.getOrDefault("lsn", "");
     // members written by Patroni < 3.1 only have xlog_location: show it as the receive or replay position
-    if ("unknown".equals(receiveLsn) && "unknown".equals(replayLsn) && TableOutput.truthy(lsn) && !"unknown".equals(lsn)) {
+    if ("unknown".equals(receiveLsn) && "unknown".equals(replayLsn) && PyText.truthy(lsn) && !"unknown".equals(lsn)) {
       Object lag = m.getOrDefault("lag", "");
       if ("streaming".equals(m.get("state"))) {
         receiveLag = lag;
@@ -110,14 +112,14 @@ public final class MemberTable {
     m.put("member", m.get("name"));
     m.put("host", m.getOrDefault("host", ""));
     m.put("tl", m.getOrDefault("timeline", ""));
-    m.put("role", title(String.valueOf(m.get("role")).replace('_', ' ')));
+    m.put("role", PyText.title(String.valueOf(m.get("role")).replace('_', ' ')));
     m.put("receive_lag", lag(receiveLag));
     m.put("replay_lag", lag(replayLag));
     m.put("receive_lsn", receiveLsn);
     m.put("replay_lsn", replayLsn);
-    m.put("pending_restart", TableOutput.truthy(m.get("pending_restart")) ? "*" : "");
+    m.put("pending_restart", PyText.truthy(m.get("pending_restart")) ? "*" : "");
     m.put("pending_restart_reason", reason.toString());
-    if (appendPort && TableOutput.truthy(m.get("host")) && m.get("port") != null) {
+    if (appendPort && PyText.truthy(m.get("host")) && m.get("port") != null) {
       m.put("host", m.get("host") + ":" + m.get("port"));
     }
     if (m.get("scheduled_restart") instanceof Map<?, ?> sr) {
@@ -136,24 +138,13 @@ public final class MemberTable {
 
   private static Object lag(Object lag) {
     if (lag instanceof Long || lag instanceof Integer) {
-      return PyText.megabytes(((Number) lag).longValue());
+      return ClusterJson.megabytes(((Number) lag).longValue());
     }
     return "unknown".equals(lag) ? "" : lag;
   }
 
   private static String key(String column) {
     return column.toLowerCase(java.util.Locale.ROOT).replace(' ', '_');
-  }
-
-  /** Python's {@code str.title()}: upper-case after every non-letter, lower-case elsewhere. */
-  static String title(String s) {
-    StringBuilder sb = new StringBuilder();
-    boolean prevLetter = false;
-    for (char c : s.toCharArray()) {
-      sb.append(prevLetter ? Character.toLowerCase(c) : Character.toUpperCase(c));
-      prevLetter = Character.isLetter(c);
-    }
-    return sb.toString();
   }
 
   @SuppressWarnings("unchecked")

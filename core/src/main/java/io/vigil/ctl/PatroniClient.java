@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.PyJson;
 import io.vigil.cluster.Member;
 import io.vigil.config.Credentials;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class PatroniClient {
   public Response request(Member member, String method, String endpoint, Map<String, Object> body) throws IOException {
     HttpRequest.Builder req = HttpRequest.newBuilder(url(member, endpoint)).timeout(requestTimeout);
     HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(PyText.json(body), StandardCharsets.UTF_8);
+        : HttpRequest.BodyPublishers.ofString(PyJson.dumps(body), StandardCharsets.UTF_8);
     if (body != null) {
       req.header("Content-Type", "application/json");
     }

@@ -1,5 +1,7 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.PyJson;
+import io.vigil.patroni.PyText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class TableOutput {
         }
         elements.add(e);
       }
-      return f.equals("json") ? PyText.json(elements) : PyText.yaml(elements, false);
+      return f.equals("json") ? PyJson.dumps(elements) : CtlText.yaml(elements, false);
     }
     if (!f.equals("pretty") && !f.equals("tsv") && !f.equals("topology")) {
       throw new CtlException("Unknown output format " + fmt);
@@ -54,8 +56,8 @@ public final class TableOutput {
       int i = cols.indexOf("Tags");
       for (List<Object> row : body) {
         Object tags = row.get(i);
-        if (truthy(tags)) {
-          row.set(i, PyText.yaml(tags, !f.equals("pretty")).strip());
+        if (PyText.truthy(tags)) {
+          row.set(i, CtlText.yaml(tags, !f.equals("pretty")).strip());
         }
       }
     }
@@ -86,28 +88,5 @@ public final class TableOutput {
       cells.add(line);
     }
     return TableRenderer.render(header, cols, cells, alignment);
-  }
-
-  /** Python truthiness for the values in member data. */
-  public static boolean truthy(Object v) {
-    if (v == null) {
-      return false;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    if (v instanceof String s) {
-      return !s.isEmpty();
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue() != 0;
-    }
-    if (v instanceof Map<?, ?> m) {
-      return !m.isEmpty();
-    }
-    if (v instanceof java.util.Collection<?> c) {
-      return !c.isEmpty();
-    }
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.DeploymentOptions;
@@ -91,7 +92,7 @@ final class ApiServer implements AutoCloseable {
   /** Publishes a status and waits until /patroni shows it. */
   void publish(NodeStatus status) throws Exception {
     vertx.eventBus().publish(Addresses.HA_CYCLE, status);
-    String expected = JsonText.write(StatusJson.body(NodeView.of(status, clock), "4.0.4"));
+    String expected = PyJson.dumps(StatusJson.body(NodeView.of(status, clock), "4.0.4"));
     long deadline = System.currentTimeMillis() + 5000 * TIMING;
     String body = null;
     while (System.currentTimeMillis() < deadline) {

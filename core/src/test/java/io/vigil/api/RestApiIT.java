@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ class RestApiIT {
     for (Map.Entry<String, Supplier<NodeStatus>> situation : SITUATIONS.entrySet()) {
       NodeStatus status = situation.getValue().get();
       server.publish(status);
-      String body = JsonText.write(StatusJson.body(NodeView.of(status, server.clock), "4.0.4"));
+      String body = PyJson.dumps(StatusJson.body(NodeView.of(status, server.clock), "4.0.4"));
       for (String path : PATHS) {
         int expected = HealthChecksTest.code(status, path);
         String what = situation.getKey() + " " + path;
@@ -118,9 +119,9 @@ class RestApiIT {
     server.publish(Fixtures.leader());
     HttpResponse<String> cluster = server.get("/cluster");
     assertEquals(200, cluster.statusCode());
-    assertEquals(JsonText.write(ClusterJson.cluster(server.dcs.cluster, "anchor")), cluster.body());
-    assertEquals(JsonText.write(ClusterJson.history(server.dcs.cluster)), server.get("/history").body());
-    assertEquals(JsonText.write(server.dcs.cluster.config().data()), server.get("/config").body());
+    assertEquals(PyJson.dumps(ClusterBodies.cluster(server.dcs.cluster, "anchor")), cluster.body());
+    assertEquals(PyJson.dumps(ClusterBodies.history(server.dcs.cluster)), server.get("/history").body());
+    assertEquals(PyJson.dumps(server.dcs.cluster.config().data()), server.get("/config").body());
     assertEquals(502, server.get("/failsafe").statusCode(), "failsafe_mode is off");
   }
 

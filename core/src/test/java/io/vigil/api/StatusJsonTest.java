@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.bus.NodeStatus;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StatusJsonTest {
 
   static String body(NodeStatus s) {
-    return JsonText.write(StatusJson.body(NodeView.of(s, new Fixtures.TestClock()), "4.0.4"));
+    return PyJson.dumps(StatusJson.body(NodeView.of(s, new Fixtures.TestClock()), "4.0.4"));
   }
 
   @Test

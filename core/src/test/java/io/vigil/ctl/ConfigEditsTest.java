@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.ConfigPatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,16 +130,16 @@ class ConfigEditsTest {
 
   @Test
   void replaceTakesTheDocumentAsIs() {
-    ConfigEdits.Result r = ConfigEdits.replace(PyText.loadYaml("ttl: 20\nloop_wait: 5\n"));
+    ConfigEdits.Result r = ConfigEdits.replace(CtlText.loadYaml("ttl: 20\nloop_wait: 5\n"));
     assertEquals(Map.of("ttl", 20L, "loop_wait", 5L), r.data());
     assertEquals("loop_wait: 5\nttl: 20\n", r.text());
   }
 
   @Test
   void sameValueComparesNumbersByValue() {
-    assertTrue(ConfigEdits.sameValue(Map.of("a", 1), Map.of("a", 1L)));
-    assertFalse(ConfigEdits.sameValue(Map.of("a", 1), Map.of("a", 2L)));
-    assertFalse(ConfigEdits.sameValue(Map.of("a", 1), Map.of("a", 1, "b", 2)));
+    assertTrue(ConfigPatch.pyEquals(Map.of("a", 1), Map.of("a", 1L)));
+    assertFalse(ConfigPatch.pyEquals(Map.of("a", 1), Map.of("a", 2L)));
+    assertFalse(ConfigPatch.pyEquals(Map.of("a", 1), Map.of("a", 1, "b", 2)));
   }
 
   @Test

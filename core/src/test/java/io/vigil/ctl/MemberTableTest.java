@@ -1,5 +1,6 @@
 package io.vigil.ctl;
 
+import io.vigil.patroni.ClusterJson;
 import io.vigil.postgres.Lsn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,9 +140,9 @@ class MemberTableTest {
 
   @Test
   void replicaLagRoundsToMegabytesHalfToEven() {
-    assertEquals(0, PyText.megabytes(524288));
-    assertEquals(2, PyText.megabytes(1572864 + 1048576));
-    assertEquals(2, PyText.megabytes(2621440)); // 2.5 MB rounds to 2 as Python's round()
+    assertEquals(0, ClusterJson.megabytes(524288));
+    assertEquals(2, ClusterJson.megabytes(1572864 + 1048576));
+    assertEquals(2, ClusterJson.megabytes(2621440)); // 2.5 MB rounds to 2 as Python's round()
     assertEquals("0/4140028", Lsn.format(CtlFixtures.OPTIME));
     assertEquals("1/A", Lsn.format(0x10000000AL));
   }

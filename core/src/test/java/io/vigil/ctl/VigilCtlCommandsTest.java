@@ -28,7 +28,7 @@ class VigilCtlCommandsTest {
   void listJsonRoundTripsTheMembers() {
     CtlRun r = CtlRun.run(new InMemoryDcs(CtlFixtures.anchor()), null, "list", "anchor", "-f", "json");
     assertEquals(0, r.code(), r.err());
-    Object parsed = PyText.loadYaml(r.out());
+    Object parsed = CtlText.loadYaml(r.out());
     assertTrue(parsed instanceof List<?>, r.out());
     List<?> rows = (List<?>) parsed;
     assertEquals(3, rows.size());

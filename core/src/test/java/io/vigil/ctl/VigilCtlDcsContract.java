@@ -175,7 +175,7 @@ public abstract class VigilCtlDcsContract {
     plantAnchor("json");
     CtlRun r = ctl(null, "list", "json", "-f", "json");
     assertEquals(0, r.code(), r.err());
-    List<?> rows = (List<?>) PyText.loadYaml(r.out());
+    List<?> rows = (List<?>) CtlText.loadYaml(r.out());
     assertEquals(3, rows.size());
     assertEquals(CtlFixtures.map("Cluster", "json", "Member", "pg1", "Host", "127.0.0.1:5432", "Role", "Replica",
         "State", "streaming", "TL", 4L, "Receive LSN", "0/4140028", "Receive Lag", 0L, "Replay LSN", "0/4140028",

@@ -1,10 +1,11 @@
 package io.vigil.ctl.command;
 
+import io.vigil.patroni.ConfigPatch;
+import io.vigil.ctl.CtlText;
 import io.vigil.cluster.Cluster;
 import io.vigil.ctl.ConfigEdits;
 import io.vigil.ctl.CtlException;
 import io.vigil.ctl.CtlSession;
-import io.vigil.ctl.PyText;
 import io.vigil.ctl.UnifiedDiff;
 import java.io.File;
 import java.io.IOException;
@@ -64,11 +65,11 @@ public final class EditConfigCommand extends CtlCommand {
     ConfigEdits.Result result = null;
     Map<String, Object> changed = current;
     if (replaceFilename != null) {
-      result = ConfigEdits.replace(PyText.loadYaml(read(s, replaceFilename)));
+      result = ConfigEdits.replace(CtlText.loadYaml(read(s, replaceFilename)));
       changed = result.data();
     }
     if (applyFilename != null) {
-      result = ConfigEdits.apply(changed, PyText.loadYaml(read(s, applyFilename)));
+      result = ConfigEdits.apply(changed, CtlText.loadYaml(read(s, applyFilename)));
       changed = result.data();
     }
     if (!kvpairs.isEmpty() || !pgkvpairs.isEmpty()) {
@@ -80,7 +81,7 @@ public final class EditConfigCommand extends CtlCommand {
     String after;
     if (result == null) {
       after = invokeEditor(s, before, name);
-      Object edited = PyText.loadYaml(after);
+      Object edited = CtlText.loadYaml(after);
       if (edited != null && !(edited instanceof Map)) {
         throw new CtlException("the edited configuration is not a YAML mapping");
       }
@@ -90,7 +91,7 @@ public final class EditConfigCommand extends CtlCommand {
     } else {
       after = result.text();
     }
-    if (ConfigEdits.sameValue(current, changed)) {
+    if (ConfigPatch.pyEquals(current, changed)) {
       if (!quiet) {
         s.out.println("Not changed");
       }

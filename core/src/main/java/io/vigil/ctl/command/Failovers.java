@@ -1,15 +1,16 @@
 package io.vigil.ctl.command;
 
+import io.vigil.patroni.DynamicConfig;
+import io.vigil.ctl.CtlText;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.PatroniJson;
 
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
-import io.vigil.ctl.ClusterView;
 import io.vigil.ctl.CtlException;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.PatroniClient;
-import io.vigil.ctl.PyText;
 import io.vigil.ctl.ScheduledTime;
 import java.io.IOException;
 import java.time.OffsetDateTime;
@@ -41,7 +42,8 @@ final class Failovers {
       }
       if (switchoverLeader == null) {
         switchoverLeader = force ? clusterLeader
-            : s.prompter.prompt(ClusterView.isStandbyCluster(cluster) ? "Standby Leader" : "Primary", clusterLeader);
+            : s.prompter.prompt(DynamicConfig.of(cluster).isStandbyCluster() ? "Standby Leader" : "Primary",
+                clusterLeader);
       }
       if (!clusterLeader.equals(switchoverLeader)) {
         throw new CtlException("Member " + switchoverLeader + " is not the leader of cluster " + name);
@@ -66,7 +68,7 @@ final class Failovers {
       }
       throw new CtlException("Member " + target + " does not exist in cluster " + name + " or is tagged as nofailover");
     }
-    if (!force && action.equals("failover") && ClusterView.isSynchronousMode(cluster) && cluster.sync() != null
+    if (!force && action.equals("failover") && DynamicConfig.of(cluster).isSynchronousMode() && cluster.sync() != null
         && cluster.sync().leader() != null && !cluster.sync().matches(target) && !cluster.sync().isLeader(target)) {
       if (!s.prompter.confirm("Are you sure you want to failover to the asynchronous node " + target + "?")) {
         throw new CtlException("Aborting " + action);
@@ -81,7 +83,7 @@ final class Failovers {
       }
       scheduledAt = ScheduledTime.parse(when, ZoneId.systemDefault());
       if (scheduledAt != null) {
-        if (ClusterView.isPaused(cluster)) {
+        if (DynamicConfig.of(cluster).isPaused()) {
           throw new CtlException("Can't schedule switchover in the paused state");
         }
         scheduledAtStr = PatroniJson.isoformat(scheduledAt);
@@ -119,7 +121,7 @@ final class Failovers {
       }
       if (r.status() == 200 || r.status() == 202) {
         cluster = s.cluster(name);
-        s.out.println(PyText.timestamp(6) + " " + r.body());
+        s.out.println(CtlText.timestamp(6) + " " + r.body());
       } else {
         s.out.println(Character.toUpperCase(action.charAt(0)) + action.substring(1) + " failed, details: " + r.status()
             + ", " + r.body());
@@ -127,7 +129,7 @@ final class Failovers {
       }
     } catch (IOException e) {
       s.warn("Failing over to DCS");
-      s.out.println(PyText.timestamp(6) + " Could not " + action + " using Patroni api, falling back to DCS");
+      s.out.println(CtlText.timestamp(6) + " Could not " + action + " using Patroni api, falling back to DCS");
       Failover f = new Failover(0, switchoverLeader, target, scheduledAt);
       boolean written = s.await(s.dcs(name).writeFailover(f, null), "write the failover key");
       if (!written) {

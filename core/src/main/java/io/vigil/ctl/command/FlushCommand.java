@@ -1,13 +1,13 @@
 package io.vigil.ctl.command;
 
+import io.vigil.ctl.CtlText;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
 import io.vigil.ctl.PatroniClient;
-import io.vigil.ctl.PyText;
-import io.vigil.ctl.TableOutput;
 import io.vigil.ctl.UsageException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class FlushCommand extends CtlCommand {
     int failures = 0;
     if (target.equals("restart")) {
       for (Member member : s.selectMembers(cluster, clusterName, memberNames, r, force, "flush", true)) {
-        if (TableOutput.truthy(member.data().get("scheduled_restart"))) {
+        if (PyText.truthy(member.data().get("scheduled_restart"))) {
           PatroniClient.Response resp = call(s, member, "DELETE", "restart", null);
           if (!s.checkResponse(resp, member.name(), "flush scheduled restart", false)) {
             failures++;
@@ -81,7 +81,7 @@ public final class FlushCommand extends CtlCommand {
       }
     }
     s.warn("Failing over to DCS");
-    s.out.println(PyText.timestamp(6) + " Could not find any accessible member of cluster " + clusterName);
+    s.out.println(CtlText.timestamp(6) + " Could not find any accessible member of cluster " + clusterName);
     boolean cleared = s.await(s.dcs(clusterName).writeFailover(null, failover.version()), "clear the failover key");
     return cleared ? 0 : 1;
   }

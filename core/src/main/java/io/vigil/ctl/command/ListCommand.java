@@ -1,8 +1,8 @@
 package io.vigil.ctl.command;
 
+import io.vigil.ctl.CtlText;
 import io.vigil.cluster.Cluster;
 import io.vigil.ctl.CtlSession;
-import io.vigil.ctl.PyText;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ public final class ListCommand extends CtlCommand {
     }
     watching(s, w, watch, true, () -> {
       if (timestamp) {
-        s.out.println(PyText.timestamp(0));
+        s.out.println(CtlText.timestamp(0));
       }
       for (String name : clusters) {
         Cluster cluster = s.cluster(name);

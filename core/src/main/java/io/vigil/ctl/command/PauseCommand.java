@@ -1,8 +1,8 @@
 package io.vigil.ctl.command;
 
+import io.vigil.patroni.DynamicConfig;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
-import io.vigil.ctl.ClusterView;
 import io.vigil.ctl.CtlException;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
@@ -39,7 +39,7 @@ public final class PauseCommand extends CtlCommand {
   static int toggle(CtlSession s, String clusterArg, boolean paused, boolean wait) throws InterruptedException {
     String name = s.clusterName(clusterArg);
     Cluster cluster = s.cluster(name);
-    if (ClusterView.isPaused(cluster) == paused) {
+    if (DynamicConfig.of(cluster).isPaused() == paused) {
       throw new CtlException("Cluster is " + (paused ? "already" : "not") + " paused");
     }
     Map<String, Object> body = new HashMap<>();
@@ -73,7 +73,7 @@ public final class PauseCommand extends CtlCommand {
     s.out.println("'" + (paused ? "pause" : "resume") + "' request sent, waiting until it is recognized by all nodes");
     Map<String, Long> before = new HashMap<>();
     old.members().stream().filter(m -> m.apiUrl() != null).forEach(m -> before.put(m.name(), m.version()));
-    int loopWait = ClusterView.loopWait(old);
+    int loopWait = (int) DynamicConfig.of(old).getInt("loop_wait", 10, "s");
     long deadline = System.nanoTime() + (loopWait + 1) * 1_000_000_000L;
     Cluster cluster;
     while (true) {

@@ -1,5 +1,6 @@
 package io.vigil.ctl.command;
 
+import io.vigil.ctl.CtlText;
 import io.vigil.cluster.PatroniJson;
 
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import io.vigil.ctl.ConnParams;
 import io.vigil.ctl.CtlException;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
-import io.vigil.ctl.PyText;
 import io.vigil.ctl.TableOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ public final class QueryCommand extends CtlCommand {
 
   private static Result errorRow(String message) {
     List<List<Object>> rows = new ArrayList<>();
-    rows.add(List.of(PyText.timestamp(0), message));
+    rows.add(List.of(CtlText.timestamp(0), message));
     return new Result(null, rows);
   }
 

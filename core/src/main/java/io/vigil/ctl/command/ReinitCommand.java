@@ -1,11 +1,11 @@
 package io.vigil.ctl.command;
 
+import io.vigil.ctl.CtlText;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
 import io.vigil.ctl.PatroniClient;
-import io.vigil.ctl.PyText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class ReinitCommand extends CtlCommand {
       Thread.sleep(POLL_MILLIS);
       for (Member member : new ArrayList<>(waitOn)) {
         PatroniClient.Response r = call(s, member, "GET", "patroni", null);
-        Object state = r.status() == 200 && PyText.loadYaml(r.body()) instanceof Map<?, ?> m ? m.get("state") : null;
+        Object state = r.status() == 200 && CtlText.loadYaml(r.body()) instanceof Map<?, ?> m ? m.get("state") : null;
         if (!"creating replica".equals(state)) {
           s.out.println("Reinitialize is completed on: " + member.name());
           waitOn.remove(member);

@@ -1,8 +1,8 @@
 package io.vigil.ctl.command;
 
+import io.vigil.patroni.DynamicConfig;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
-import io.vigil.ctl.ClusterView;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
 import io.vigil.ctl.PatroniClient;
@@ -42,7 +42,7 @@ public final class ReloadCommand extends CtlCommand {
         s.out.println("No changes to apply on member " + member.name());
       } else if (resp.status() == 202) {
         s.out.println("Reload request received for member " + member.name() + " and will be processed within "
-            + ClusterView.loopWait(cluster) + " seconds");
+            + (int) DynamicConfig.of(cluster).getInt("loop_wait", 10, "s") + " seconds");
       } else {
         s.out.println("Failed: reload for member " + member.name() + ", status code=" + resp.status() + ", ("
             + resp.body() + ")");

@@ -1,17 +1,16 @@
 package io.vigil.ctl.command;
 
+import io.vigil.patroni.DynamicConfig;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.PatroniJson;
 
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
-import io.vigil.ctl.ClusterView;
 import io.vigil.ctl.CtlException;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
 import io.vigil.ctl.PatroniClient;
-import io.vigil.ctl.PyText;
 import io.vigil.ctl.ScheduledTime;
-import io.vigil.ctl.TableOutput;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public final class RestartCommand extends CtlCommand {
       content.put("restart_pending", true);
       // a scheduled restart decides at its time which members need it
       if (scheduledAt == null) {
-        members.removeIf(m -> !TableOutput.truthy(m.data().get("pending_restart")));
+        members.removeIf(m -> !PyText.truthy(m.data().get("pending_restart")));
       }
     }
     if (any) {
@@ -92,7 +91,7 @@ public final class RestartCommand extends CtlCommand {
       content.put("postgres_version", pgVersion);
     }
     if (scheduledAt != null) {
-      if (ClusterView.isPaused(cluster)) {
+      if (DynamicConfig.of(cluster).isPaused()) {
         throw new CtlException("Can't schedule restart in the paused state");
       }
       content.put("schedule", PatroniJson.isoformat(scheduledAt));
@@ -102,7 +101,7 @@ public final class RestartCommand extends CtlCommand {
     }
     int failures = 0;
     for (Member member : members) {
-      if (content.containsKey("schedule") && force && TableOutput.truthy(member.data().get("scheduled_restart"))) {
+      if (content.containsKey("schedule") && force && PyText.truthy(member.data().get("scheduled_restart"))) {
         PatroniClient.Response d = call(s, member, "DELETE", "restart", null);
         s.checkResponse(d, member.name(), "flush scheduled restart", true);
       }

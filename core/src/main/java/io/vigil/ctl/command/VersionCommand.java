@@ -1,11 +1,12 @@
 package io.vigil.ctl.command;
 
+import io.vigil.ctl.CtlText;
+import io.vigil.patroni.PyText;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import io.vigil.ctl.CtlSession;
 import io.vigil.ctl.Members;
 import io.vigil.ctl.PatroniClient;
-import io.vigil.ctl.PyText;
 import io.vigil.ctl.VigilCtl;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class VersionCommand extends CtlCommand {
       }
       try {
         PatroniClient.Response r = s.rest().request(m, "GET", "patroni", null);
-        Map<?, ?> data = PyText.loadYaml(r.body()) instanceof Map<?, ?> d ? d : Map.of();
+        Map<?, ?> data = CtlText.loadYaml(r.body()) instanceof Map<?, ?> d ? d : Map.of();
         Object version = data.get("patroni") instanceof Map<?, ?> p ? p.get("version") : null;
         Object pg = data.get("server_version");
         String pgText = pg instanceof Number n && n.longValue() != 0 ? " PostgreSQL " + formatPgVersion(n.longValue()) : "";

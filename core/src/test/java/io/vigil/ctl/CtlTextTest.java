@@ -7,38 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PyTextTest {
-
-  @Test
-  void jsonLooksLikePythonJsonDumps() {
-    Map<String, Object> m = CtlFixtures.map("a", "h\u00e9\"x\n", "b", null, "c", true, "d", 1.5, "e", List.of(1, 2));
-    assertEquals("[{\"a\": \"h\\u00e9\\\"x\\n\", \"b\": null, \"c\": true, \"d\": 1.5, \"e\": [1, 2]}]",
-        PyText.json(List.of(m)));
-  }
+class CtlTextTest {
 
   @Test
   void flowYamlForTagsInTsv() {
     assertEquals("{nofailover: true, replicatefrom: pg3}",
-        PyText.yaml(CtlFixtures.map("replicatefrom", "pg3", "nofailover", true), true).strip());
-  }
-
-  @Test
-  void strAndReprAsPython() {
-    assertEquals("True", PyText.str(true));
-    assertEquals("None", PyText.str(null));
-    assertEquals("['pg1', 'pg2']", PyText.repr(List.of("pg1", "pg2")));
-    assertEquals("2.0", PyText.str(2.0));
+        CtlText.yaml(CtlFixtures.map("replicatefrom", "pg3", "nofailover", true), true).strip());
   }
 
   @Test
   void timestampsCutAsPatronictlDoes() {
     LocalDateTime t = LocalDateTime.of(2026, 11, 21, 5, 6, 7, 123456000);
-    assertEquals("2026-11-21 05:06:07", PyText.timestamp(0, t));
-    assertEquals("2026-11-21 05:06:07.12345", PyText.timestamp(6, t));
+    assertEquals("2026-11-21 05:06:07", CtlText.timestamp(0, t));
+    assertEquals("2026-11-21 05:06:07.12345", CtlText.timestamp(6, t));
   }
 
   @Test

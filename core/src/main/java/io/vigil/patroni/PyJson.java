@@ -1,39 +1,44 @@
-package io.vigil.api;
+package io.vigil.patroni;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * JSON text exactly as Python's {@code json.dumps} writes it with its defaults (", " and ": " separators,
- * non-ASCII escaped), because clients diff Patroni's answers byte for byte more often than one would hope.
+ * JSON text exactly as Python's {@code json.dumps(value, default=str)} writes it with its other defaults: {@code ", "}
+ * and {@code ": "} separators, keys in map order, every character outside space..tilde escaped
+ * ({@code ensure_ascii}, lower-case hex, one escape per UTF-16 unit), floats as {@code float.__repr__}. Patroni's
+ * REST answers and patronictl's {@code -f json} are written this way; clients diff them byte for byte.
+ *
+ * <p>DCS values use the compact separators instead: see {@code io.vigil.cluster.PatroniJson}.
  */
-final class JsonText {
-  private JsonText() {}
+public final class PyJson {
+  private PyJson() {}
 
-  static String write(Object value) {
+  /** {@code json.dumps(value, default=str)}. */
+  public static String dumps(Object value) {
     StringBuilder out = new StringBuilder(256);
     append(out, value);
     return out.toString();
   }
 
-  static void append(StringBuilder out, Object value) {
+  private static void append(StringBuilder out, Object value) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof String s) {
       string(out, s);
     } else if (value instanceof Boolean b) {
       out.append(b ? "true" : "false");
-    } else if (value instanceof Double || value instanceof Float) {
-      out.append(PyText.floatRepr(((Number) value).doubleValue()));
-    } else if (value instanceof BigDecimal d) {
-      out.append(PyText.floatRepr(d.doubleValue()));
+    } else if (PyText.isFloat(value)) {
+      out.append(PyText.floatRepr(PyText.toDouble((Number) value)));
+    } else if (value instanceof BigInteger n) {
+      out.append(n);
     } else if (value instanceof Number n) {
-      out.append(n instanceof BigInteger ? n.toString() : Long.toString(n.longValue()));
+      out.append(n.longValue());
     } else if (value instanceof JsonObject o) {
       append(out, o.getMap());
     } else if (value instanceof JsonArray a) {
@@ -63,7 +68,7 @@ final class JsonText {
       }
       out.append(']');
     } else if (value instanceof OffsetDateTime t) {
-      // json.dumps(default=str) prints a datetime with str(): a space, not a 'T'
+      // default=str prints a datetime with str(): a space, not a 'T'
       string(out, PyText.datetimeStr(t));
     } else {
       string(out, value.toString());
@@ -84,7 +89,7 @@ final class JsonText {
         case '\f' -> out.append("\\f");
         default -> {
           if (c < 0x20 || c > 0x7e) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }
