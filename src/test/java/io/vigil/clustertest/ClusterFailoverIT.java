@@ -104,7 +104,7 @@ class ClusterFailoverIT {
     AgentNode leader = healthyLeader();
     AgentNode replica = others(leader).stream().filter(n -> !n.name.equals("node3")).findFirst().orElseThrow();
     AgentNode cascade = cluster.node("node3");
-    // path → {leader, replica, nofailover cascading replica}: Patroni's codes outside synchronous mode (SPEC §3.2)
+    // path → {leader, replica, nofailover cascading replica}: Patroni's codes outside synchronous mode (docs/rest-api.md §3.2)
     Object[][] table = {
         {"/", 200, 503, 503}, {"/primary", 200, 503, 503}, {"/read-write", 200, 503, 503},
         {"/leader", 200, 503, 503}, {"/standby-leader", 503, 503, 503}, {"/replica", 503, 200, 200},

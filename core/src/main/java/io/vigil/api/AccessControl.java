@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checks in front of every unsafe endpoint (SPEC §3.7), in Patroni's order: allowlist (403
+ * The checks in front of every unsafe endpoint (docs/rest-api.md §3.7), in Patroni's order: allowlist (403
  * {@code Access is denied}), client certificate (403 {@code client certificate required}), Basic auth (401
  * {@code no auth header received} / {@code not authenticated}). Host names are resolved by the caller off the
  * event loop ({@link #resolve}); {@link #check} itself never blocks.

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The status code of every health endpoint (SPEC §3.2, §3.4), as Patroni's {@code do_GET},
+ * The status code of every health endpoint (docs/rest-api.md §3.2, §3.4), as Patroni's {@code do_GET},
  * {@code do_GET_liveness} and {@code _readiness} compute it. Pure: the inputs are the derived {@link NodeView},
  * the status map of {@link StatusJson#postgresStatus} and the request's path and query.
  */

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /metrics}: Prometheus text with Patroni's metric names, HELP lines, types and labels (SPEC §3.5),
+ * {@code GET /metrics}: Prometheus text with Patroni's metric names, HELP lines, types and labels (docs/rest-api.md §3.5),
  * computed from the last published status. Metrics only Vigil has are prefixed {@code vigil_}.
  */
 final class Metrics {
   private Metrics() {}
 
-  /** Member states in Patroni's order; {@code patroni_postgres_state} is the index (SPEC §1.2). */
+  /** Member states in Patroni's order; {@code patroni_postgres_state} is the index (docs/dcs-layout.md §1.2). */
   static final List<String> STATES = List.of("initializing new cluster", "initdb failed",
       "running custom bootstrap script", "custom bootstrap failed", "creating replica", "running", "starting",
       "starting after custom bootstrap", "start failed", "restarting", "restart failed", "stopping", "stopped",

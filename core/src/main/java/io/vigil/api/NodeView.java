@@ -24,7 +24,7 @@ record NodeView(NodeStatus status, Cluster cluster, boolean leader, long nowEpoc
     boolean fresh = status.dcsLastSeenEpochSeconds() > 0
         && now < (status.dcsLastSeenEpochSeconds() + ttl) * 1000L;
     Cluster valid = snapshot != null && fresh ? snapshot : null;
-    // failsafe mode keeps a primary's leadership alive while every member confirms it (SPEC §2.8)
+    // failsafe mode keeps a primary's leadership alive while every member confirms it (docs/ha-rules.md §2.8)
     boolean leader = snapshot != null && status.name().equals(snapshot.leaderName())
         && (valid != null || status.failsafeActive());
     return new NodeView(status, valid, leader, now);

@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Patroni's REST API (SPEC §3) on {@code restapi.listen} (default port 8008). Health checks, {@code /patroni}
+ * Patroni's REST API (docs/rest-api.md) on {@code restapi.listen} (default port 8008). Health checks, {@code /patroni}
  * and {@code /metrics} answer from the last {@link NodeStatus} published on {@link Addresses#HA_CYCLE} and never
  * wait for PostgreSQL or the DCS; {@code /cluster}, {@code /config}, {@code /history} and switchover read or write
  * the DCS through futures; restart, reload, reinitialize and failsafe go to the HA loop on

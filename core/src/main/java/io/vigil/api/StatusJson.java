@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of {@code GET /patroni} and of GET health checks (SPEC §3.3), key for key in Patroni's order:
+ * The body of {@code GET /patroni} and of GET health checks (docs/rest-api.md §3.3), key for key in Patroni's order:
  * {@code get_postgresql_status()} then the additions of {@code _write_status_response()}. Built only from the
  * last published {@link NodeStatus}; PostgreSQL is never asked.
  */

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /switchover}, {@code POST /failover}, {@code DELETE /switchover} (SPEC §3.6). Validation is
+ * {@code POST /switchover}, {@code POST /failover}, {@code DELETE /switchover} (docs/rest-api.md §3.6). Validation is
  * {@link SwitchoverValidator}; this class does the I/O around it: a fresh cluster read, the candidates'
  * {@code GET /patroni}, the failover key write, the wake-up, and the 1-second polls until the leader changed.
  */

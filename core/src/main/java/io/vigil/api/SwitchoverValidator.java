@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * {@code POST /switchover} and {@code POST /failover} up to the DCS write, in Patroni's order and with its texts
- * (SPEC §3.6). Pure: the request, a fresh cluster snapshot and the time go in; an error answer or what to write
+ * (docs/rest-api.md §3.6). Pure: the request, a fresh cluster snapshot and the time go in; an error answer or what to write
  * (and which members' {@code /patroni} must be asked first) comes out.
  */
 final class SwitchoverValidator {

@@ -1,5 +1,5 @@
 /**
- * Patroni's REST API ({@code patroni/api.py}, SPEC §3) on Vert.x: {@link io.vigil.api.RestApiVerticle}.
+ * Patroni's REST API ({@code patroni/api.py}, docs/rest-api.md) on Vert.x: {@link io.vigil.api.RestApiVerticle}.
  *
  * <p>What the HA loop must publish in {@link io.vigil.bus.NodeStatus} on {@code vigil.ha.cycle} for the answers
  * to be right:

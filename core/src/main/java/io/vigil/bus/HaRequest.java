@@ -55,7 +55,7 @@ public sealed interface HaRequest {
   record Reinitialize(boolean force, boolean fromLeader) implements HaRequest {}
 
   /**
-   * {@code POST /failsafe} from the leader during a DCS outage (SPEC §2.8 step 5), the JSON body as sent. Only
+   * {@code POST /failsafe} from the leader during a DCS outage (docs/ha-rules.md §2.8 step 5), the JSON body as sent. Only
    * sent while {@code failsafe_mode} is on. Replies: 200 {@code Accepted} with header {@code lsn} (this node's
    * received/replayed LSN) in {@link HaReply#headers()}; 500 with the reason (e.g. {@code Running as a leader}).
    */

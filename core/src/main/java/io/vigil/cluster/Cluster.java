@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One consistent snapshot of a cluster's keys in the DCS (SPEC §1.1). Absent keys are null (lists empty).
+ * One consistent snapshot of a cluster's keys in the DCS (docs/dcs-layout.md §1.1). Absent keys are null (lists empty).
  *
  * @param initialize the system identifier; {@code ""} while a bootstrap runs; null when the key is absent
  */

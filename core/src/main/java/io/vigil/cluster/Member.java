@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param version the key's version for CAS (etcd mod_revision, zk version)
  * @param session the lease or session that keeps the key alive, null if unknown
- * @param data the member JSON (SPEC §1.2), never null
+ * @param data the member JSON (docs/dcs-layout.md §1.2), never null
  */
 public record Member(String name, long version, String session, Map<String, Object> data) {
   public Member {

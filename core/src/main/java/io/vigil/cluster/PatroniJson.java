@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Every DCS value in and out exactly as Patroni reads and writes it (SPEC §1.1-1.2).
+ * Every DCS value in and out exactly as Patroni reads and writes it (docs/dcs-layout.md §1.1-1.2).
  *
  * <p>Writers produce what Python's {@code json.dumps(value, separators=(',', ':'))} produces: no spaces, keys
  * in insertion order, non-ASCII characters escaped ({@code ensure_ascii}). Readers accept anything Patroni

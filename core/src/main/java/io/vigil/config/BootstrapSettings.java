@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bootstrap:} (SPEC §5.3, §6.1).
+ * {@code bootstrap:} (docs/configuration.md §5.3, docs/postgres.md §6.1).
  *
  * @param dcs the initial dynamic configuration, written to {@code /config} by the bootstrap winner
  * @param method {@code initdb} or the name of a custom method in {@code methods}

@@ -10,13 +10,13 @@ import java.util.Set;
 
 /**
  * The configuration a node acts on: local {@link Settings} combined with the dynamic {@link GlobalConfig}
- * with Patroni's precedence (SPEC §5.1): hard-coded defaults, then the DCS, then the local file, except
+ * with Patroni's precedence (docs/configuration.md §5.1): hard-coded defaults, then the DCS, then the local file, except
  * that {@code ttl}, {@code loop_wait}, {@code retry_timeout}, {@code use_slots} and the DCS-only PostgreSQL
- * parameters of SPEC §5.2 come only from the DCS. Only precedence is decided here; validating the values of
+ * parameters of docs/configuration.md §5.2 come only from the DCS. Only precedence is decided here; validating the values of
  * the controlled parameters and rendering postgresql.conf are the PostgreSQL side's job.
  */
 public final class EffectiveConfig {
-  /** Parameters only the DCS may set (SPEC §5.2); a local value is ignored. */
+  /** Parameters only the DCS may set (docs/configuration.md §5.2); a local value is ignored. */
   public static final Set<String> DCS_ONLY_PARAMETERS = Set.of(
       "max_connections", "max_wal_senders", "max_prepared_transactions", "max_locks_per_transaction",
       "max_replication_slots", "max_worker_processes", "wal_level", "hot_standby", "wal_log_hints",

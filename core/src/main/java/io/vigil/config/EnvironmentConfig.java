@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The configuration tree built from {@code PATRONI_*} environment variables, exactly as Patroni's
- * {@code Config._build_environment_configuration} builds it (SPEC §5.4), including its order of consumption:
+ * {@code Config._build_environment_configuration} builds it (docs/configuration.md §5.4), including its order of consumption:
  * a variable taken by an earlier rule is not seen by a later, more generic one.
  */
 final class EnvironmentConfig {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dynamic configuration as read from the DCS {@code /config} key (SPEC §5.1), with Patroni's defaults
+ * The dynamic configuration as read from the DCS {@code /config} key (docs/configuration.md §5.1), with Patroni's defaults
  * and minimums applied and {@code loop_wait + 2*retry_timeout <= ttl} enforced. Built by
  * {@code GlobalConfigParser}; an invalid value falls back to its default with a warning, never an error,
  * because a bad value written by someone else must not stop the agent.

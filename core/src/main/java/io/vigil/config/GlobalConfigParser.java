@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds {@link GlobalConfig} from a dynamic configuration mapping (the DCS {@code /config} value or
- * {@code bootstrap.dcs}) with Patroni's defaults and minimums (SPEC §5.1).
+ * {@code bootstrap.dcs}) with Patroni's defaults and minimums (docs/configuration.md §5.1).
  *
  * <p>{@link #parse} never fails: the value was written by someone else and must not stop the agent, so an
  * invalid value falls back to its default (or a value below its minimum is raised to it) and a warning is
@@ -67,7 +67,7 @@ public final class GlobalConfigParser {
     int ttl = (int) v[0];
     int loopWait = (int) v[1];
     int retryTimeout = (int) v[2];
-    // SPEC §5.1: loop_wait + 2*retry_timeout <= ttl; loop_wait gives way first
+    // docs/configuration.md §5.1: loop_wait + 2*retry_timeout <= ttl; loop_wait gives way first
     if (loopWait + 2L * retryTimeout > ttl) {
       int lowered = ttl - 2 * retryTimeout;
       if (lowered >= 1) {

@@ -2,7 +2,7 @@ package io.vigil.config;
 
 import java.util.Map;
 
-/** {@code log:} (SPEC §5.3). {@code type} is plain or json. */
+/** {@code log:} (docs/configuration.md §5.3). {@code type} is plain or json. */
 public record LogSettings(
     String type,
     String level,

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** {@code postgresql:} (SPEC §5.3). Paths are absolute after loading. */
+/** {@code postgresql:} (docs/configuration.md §5.3). Paths are absolute after loading. */
 public record PostgresSettings(
     /** the first listen address and the port; {@code listenAddresses} keeps the whole comma list */
     HostPort listen,

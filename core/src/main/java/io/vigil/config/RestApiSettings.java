@@ -3,7 +3,7 @@ package io.vigil.config;
 import java.util.List;
 import java.util.Map;
 
-/** {@code restapi:} (SPEC §3.7). {@code certfile} non-null turns on HTTPS. */
+/** {@code restapi:} (docs/rest-api.md §3.7). {@code certfile} non-null turns on HTTPS. */
 public record RestApiSettings(
     HostPort listen,
     HostPort connectAddress,

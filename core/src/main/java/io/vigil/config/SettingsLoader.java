@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a node's local configuration the way Patroni does (SPEC §5.3, §5.4): a YAML file, or a directory of
+ * Reads a node's local configuration the way Patroni does (docs/configuration.md §5.3, §5.4): a YAML file, or a directory of
  * {@code *.yml}/{@code *.yaml} merged in sorted order, with {@code PATRONI_*} environment variables patched
  * over it; without a file, the YAML in {@code PATRONI_CONFIGURATION}, or else the environment alone. Then
  * validates everything and builds {@link Settings}.

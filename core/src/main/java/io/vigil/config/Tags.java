@@ -3,7 +3,7 @@ package io.vigil.config;
 import java.util.Map;
 
 /**
- * {@code tags:} (SPEC §6.12), the standard ones typed, custom ones kept. Values are kept as written so that
+ * {@code tags:} (docs/postgres.md §6.12), the standard ones typed, custom ones kept. Values are kept as written so that
  * the member key shows exactly what the operator configured.
  */
 public record Tags(Map<String, Object> values) {

@@ -11,7 +11,7 @@ import io.vigil.cluster.TimelineHistory;
 import java.util.Map;
 
 /**
- * One cluster's keys in a distributed configuration store, as Patroni lays them out (SPEC §1). Methods are
+ * One cluster's keys in a distributed configuration store, as Patroni lays them out (docs/dcs-layout.md). Methods are
  * listed by how much the safety of the cluster depends on them, as in Patroni's AbstractDCS.
  *
  * <p>Every method returns a {@link Future} completed on the caller's Vert.x context and never blocks it. Every

@@ -1,7 +1,7 @@
 package io.vigil.dcs;
 
 /**
- * Patroni's key layout (SPEC §1.1): {@code /<namespace>/<scope>/<relative>} with repeated slashes collapsed.
+ * Patroni's key layout (docs/dcs-layout.md §1.1): {@code /<namespace>/<scope>/<relative>} with repeated slashes collapsed.
  * Backends without a leading slash (Consul) strip it themselves.
  */
 public record DcsKeys(String namespace, String scope) {

@@ -26,7 +26,7 @@ public sealed interface Action {
 
   /**
    * Refresh the leader key ({@code Dcs.renewLeaderKey}), then write {@code /status} if the optime or slots
-   * changed (SPEC §1.3) and pet the watchdog. False = record {@link LeaderKeyWrite#LOST}; a
+   * changed (docs/dcs-layout.md §1.3) and pet the watchdog. False = record {@link LeaderKeyWrite#LOST}; a
    * DcsUnavailableException = record {@link LeaderKeyWrite#UNREACHABLE}; either way stop: the next cycle
    * demotes.
    */
@@ -44,7 +44,7 @@ public sealed interface Action {
 
   /**
    * Write {@code initialize} = {@code systemId}. With {@code createOnly} the write happens only if the key is
-   * absent: the bootstrap race (value {@code ""}, SPEC §2.10) or the takeover of an existing data directory;
+   * absent: the bootstrap race (value {@code ""}, docs/ha-rules.md §2.10) or the takeover of an existing data directory;
    * false = another node was first, stop. Otherwise the value is written unconditionally.
    */
   record InitializeCluster(String systemId, boolean createOnly) implements Action {}
@@ -59,17 +59,17 @@ public sealed interface Action {
     }
   }
 
-  /** Async {@code "bootstrap"}: run {@code bootstrap.method} (initdb or custom) and start PostgreSQL (SPEC §6.1). */
+  /** Async {@code "bootstrap"}: run {@code bootstrap.method} (initdb or custom) and start PostgreSQL (docs/postgres.md §6.1). */
   record Bootstrap() implements Action {}
 
   /**
    * Async {@code "post_bootstrap"}: create/alter the superuser, replication and rewind roles, run the
-   * post_bootstrap script (SPEC §6.1).
+   * post_bootstrap script (docs/postgres.md §6.1).
    */
   record PostBootstrap() implements Action {}
 
   /**
-   * Async: create a replica (create_replica_methods, SPEC §6.2) from member {@code from}, then start it following
+   * Async: create a replica (create_replica_methods, docs/postgres.md §6.2) from member {@code from}, then start it following
    * the leader. {@code from} null = the leader; with {@code withoutLeader} only {@code no_leader} methods may run;
    * with {@code standbyLeader} the source is the remote {@code standby_cluster} member. The async name is
    * {@code asyncName} ({@code "bootstrap from leader 'pg1'"}).
@@ -88,7 +88,7 @@ public sealed interface Action {
   /**
    * Stop PostgreSQL ({@code pg_ctl stop -m mode}). With {@code releaseKeyOnShutdownCheckpoint} the on_shutdown
    * hook runs: once pg_control says shut down, if some replica already has the shutdown checkpoint (ask the
-   * members' {@code /patroni}), release the leader key at once with optime = the previous checkpoint (SPEC §2.9).
+   * members' {@code /patroni}), release the leader key at once with optime = the previous checkpoint (docs/ha-rules.md §2.9).
    * Failure (PG still running) = stop: the key is kept.
    */
   record StopPostgres(String mode, boolean releaseKeyOnShutdownCheckpoint) implements Action {}
@@ -114,7 +114,7 @@ public sealed interface Action {
   record Promote() implements Action {}
 
   /**
-   * Async {@code "demote"}: step down in {@code mode} (SPEC §2.7 table and steps: diverged check, stop,
+   * Async {@code "demote"}: step down in {@code mode} (docs/ha-rules.md §2.7 table and steps: diverged check, stop,
    * on_shutdown hook for modes that release the key, role demoted, release the key if not yet released,
    * clear synchronous_standby_names, start as replica following {@code follow} (null = nobody yet)). The runner
    * records {@link LeaderKeyWrite#NONE} when the mode released the key. A demote never waits for the async
@@ -131,7 +131,7 @@ public sealed interface Action {
    */
   record Follow(String member, boolean remote, PostgresRole role, boolean mayRestart) implements Action {}
 
-  /** Async: pg_rewind from {@code from} (SPEC §2.7 rewind); success/failure comes back as lastCompleted. */
+  /** Async: pg_rewind from {@code from} (docs/ha-rules.md §2.7 rewind); success/failure comes back as lastCompleted. */
   record Rewind(String from, String asyncName) implements Action {}
 
   /**
@@ -183,11 +183,11 @@ public sealed interface Action {
    */
   record WriteHistory(int maxTimelinesHistory) implements Action {}
 
-  /** Write {@code members/<name>} (SPEC §1.2). Runs last in every decision, even after a failure. */
+  /** Write {@code members/<name>} (docs/dcs-layout.md §1.2). Runs last in every decision, even after a failure. */
   record TouchMember() implements Action {}
 
   /**
-   * Failsafe bookkeeping of the leader (SPEC §2.8): set the "failsafe active" flag REST shows to {@code active}.
+   * Failsafe bookkeeping of the leader (docs/ha-rules.md §2.8): set the "failsafe active" flag REST shows to {@code active}.
    * With {@code active} false (the DCS answered) and failsafe_mode on, also write {@code /failsafe} (all members
    * with an api_url plus the leader) when it changed. With {@code active} true there is no DCS write.
    */

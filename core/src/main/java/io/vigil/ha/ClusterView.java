@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * What the HA loop knows about the cluster this cycle.
  *
- * <p>The loop builds it as Patroni's {@code load_cluster_from_dcs} does (SPEC §2.1 step 2): when the cluster is
+ * <p>The loop builds it as Patroni's {@code load_cluster_from_dcs} does (docs/ha-rules.md §2.1 step 2): when the cluster is
  * unlocked and failsafe mode is on, the leader learned from a recent {@code POST /failsafe} (valid for ttl
  * seconds) is injected into {@link #cluster()} so that replicas keep following it.
  *
@@ -21,7 +21,7 @@ import java.util.Set;
  * @param failsafeAcks names of the members that answered {@code POST /failsafe} with 200 {@code Accepted};
  *     gathered only when {@link HaEngine#failsafeProbeNeeded} asks; null when not probed
  * @param duplicateMemberAlive at startup: a member key with this node's name exists and its
- *     {@code /liveness} answered (SPEC §2.0)
+ *     {@code /liveness} answered (docs/ha-rules.md §2.0)
  */
 public record ClusterView(
     Cluster cluster,

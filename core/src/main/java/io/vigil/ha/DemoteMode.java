@@ -1,7 +1,7 @@
 package io.vigil.ha;
 
 /**
- * How a primary steps down (SPEC §2.7). The runner maps each mode to a stop mode, whether a CHECKPOINT runs
+ * How a primary steps down (docs/ha-rules.md §2.7). The runner maps each mode to a stop mode, whether a CHECKPOINT runs
  * before the stop, whether the leader key is released, and how PostgreSQL comes back as a replica.
  */
 public enum DemoteMode {
@@ -45,7 +45,7 @@ public enum DemoteMode {
   /**
    * Whether the demote releases the leader key (early through the on_shutdown hook when a replica already has
    * the shutdown checkpoint, otherwise after the stop). For {@link #DEMOTE_CLUSTER} the runner keeps the key
-   * when archive_command is set (SPEC §2.7).
+   * when archive_command is set (docs/ha-rules.md §2.7).
    */
   public boolean releasesLeaderKey() {
     return releasesLeaderKey;

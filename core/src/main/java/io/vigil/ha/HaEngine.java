@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The HA decision rules of Patroni's {@code Ha._run_cycle} (SPEC §2), as a pure function: values in, a
+ * The HA decision rules of Patroni's {@code Ha._run_cycle} (docs/ha-rules.md), as a pure function: values in, a
  * {@link Decision} out. No clock, no I/O, no logging: "now" and every cross-cycle fact arrive as arguments, and
  * the decision's message is the cycle's log line.
  *
@@ -34,7 +34,7 @@ public final class HaEngine {
   private static final Pattern VALID_SYSID = Pattern.compile("^\\d{10,}$");
 
   /**
-   * Decides this cycle. The body is Patroni's guard order (SPEC §2.1): the first guard that has something to
+   * Decides this cycle. The body is Patroni's guard order (docs/ha-rules.md §2.1): the first guard that has something to
    * say ends the cycle.
    */
   public Decision decide(ClusterView view, LocalState local, HaMemory memory, HaSettings settings) {
@@ -43,7 +43,7 @@ public final class HaEngine {
 
   /**
    * Whether the loop should fetch the other members' {@code GET /patroni} before deciding: when no leader holds
-   * the key (the race, SPEC §2.4), when a failover key is set (switchover checks), and when this node holds the
+   * the key (the race, docs/ha-rules.md §2.4), when a failover key is set (switchover checks), and when this node holds the
    * key but PostgreSQL is not running healthily (failover after a crash or a start timeout).
    */
   public static boolean peerStatusesNeeded(ClusterView view, LocalState local) {
@@ -69,7 +69,7 @@ public final class HaEngine {
   }
 
   /**
-   * Whether the loop should run the diverged-LSN check against the leader (SPEC §2.7 rewind, "The check") and
+   * Whether the loop should run the diverged-LSN check against the leader (docs/ha-rules.md §2.7 rewind, "The check") and
    * pass the verdict as {@link LocalState#divergence()}: a check is pending, and a leader other than this node
    * runs as primary.
    */
@@ -83,7 +83,7 @@ public final class HaEngine {
   }
 
   /**
-   * The DCS did not answer this cycle, or (SPEC §2.8: update_lock failing with a DCS error) the last renewal of
+   * The DCS did not answer this cycle, or (docs/ha-rules.md §2.8: update_lock failing with a DCS error) the last renewal of
    * a running, unpaused primary's key could not reach it. A node that is no longer such a primary goes on with
    * the normal rules, which try the key again.
    */
@@ -96,7 +96,7 @@ public final class HaEngine {
     return value != null && VALID_SYSID.matcher(value).matches();
   }
 
-  /** Where a node streams from (SPEC §2.2): a member name, the standby_cluster remote member, or nobody. */
+  /** Where a node streams from (docs/ha-rules.md §2.2): a member name, the standby_cluster remote member, or nobody. */
   private record Target(String member, boolean remote) {
     static final Target NOBODY = new Target(null, false);
     static final Target REMOTE = new Target(null, true);
@@ -263,7 +263,7 @@ public final class HaEngine {
       return Schedule.DUE;
     }
 
-    // ---- bookkeeping before the guards (SPEC §2.1 steps 3, 5, 6) ------------------------------------------
+    // ---- bookkeeping before the guards (docs/ha-rules.md §2.1 steps 3, 5, 6) ------------------------------
 
     private void pauseBookkeeping() {
       if (paused && local.watchdog().active()) {
@@ -319,7 +319,7 @@ public final class HaEngine {
       return "Error communicating with PostgreSQL. Will try again later";
     }
 
-    // ---- DCS unreachable (SPEC §2.8) ----------------------------------------------------------------------
+    // ---- DCS unreachable (docs/ha-rules.md §2.8) ----------------------------------------------------------
 
     private String dcsUnreachable() {
       if (!paused && pg.running()) {
@@ -351,7 +351,7 @@ public final class HaEngine {
       return others.isEmpty() || view.failsafeAcks() != null && view.failsafeAcks().containsAll(others);
     }
 
-    // ---- shutdown (SPEC §2.9) -----------------------------------------------------------------------------
+    // ---- shutdown (docs/ha-rules.md §2.9) -----------------------------------------------------------------
 
     private String shutdown() {
       if (paused) {
@@ -378,7 +378,7 @@ public final class HaEngine {
       return reason;
     }
 
-    // ---- REST reinitialize (SPEC §2.7 Reinitialize) -------------------------------------------------------
+    // ---- REST reinitialize (docs/ha-rules.md §2.7 Reinitialize) -------------------------------------------
 
     private String reinitializeRequested() {
       LocalState.ReinitializeRequest request = local.requests().reinitialize();
@@ -395,7 +395,7 @@ public final class HaEngine {
       return "reinitialize started";
     }
 
-    // ---- SPEC §2.1 step 7: a long action is running -------------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 7: a long action is running -------------------------------------------
 
     private String asyncActionRunning() {
       LongAction running = local.longAction();
@@ -428,7 +428,7 @@ public final class HaEngine {
       return running.name() + " in progress";
     }
 
-    // ---- SPEC §2.1 step 8: PostgreSQL is starting ---------------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 8: PostgreSQL is starting ---------------------------------------------
 
     private String startingInstance() {
       if (!"starting".equals(pg.state())) {
@@ -464,7 +464,7 @@ public final class HaEngine {
           + " seconds until timeout";
     }
 
-    // ---- SPEC §2.1 step 9: this node bootstrapped a new cluster -------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 9: this node bootstrapped a new cluster -------------------------------
 
     private String postBootstrap() {
       HaMemory.BootstrapPhase phase = memory.bootstrap();
@@ -520,7 +520,7 @@ public final class HaEngine {
       return "Failed to bootstrap cluster";
     }
 
-    // ---- SPEC §2.1 step 10: after a (re)start attempt -----------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 10: after a (re)start attempt -----------------------------------------
 
     private String afterStartAttempt() {
       if (!memory.recovering()) {
@@ -540,7 +540,7 @@ public final class HaEngine {
       return "failed to start postgres";
     }
 
-    // ---- SPEC §2.1 step 11: empty data directory ----------------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 11: empty data directory ----------------------------------------------
 
     private String emptyDataDirectory() {
       if (!pg.dataDirEmpty()) {
@@ -562,7 +562,7 @@ public final class HaEngine {
       return bootstrap();
     }
 
-    /** SPEC §2.10. */
+    /** docs/ha-rules.md §2.10. */
     private String bootstrap() {
       boolean nofailover = local.tags().failoverPriority() <= 0;
       if (c.isUnlocked() && c.initialize() == null && !nofailover && settings.bootstrapConfigured()) {
@@ -593,7 +593,7 @@ public final class HaEngine {
       return standbyCluster() ? "waiting for standby_leader to bootstrap" : "waiting for leader to bootstrap";
     }
 
-    // ---- SPEC §2.1 step 12: the data directory belongs to this cluster ------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 12: the data directory belongs to this cluster ------------------------
 
     private String dataDirectoryChecks() {
       String sysid = pg.systemId();
@@ -623,7 +623,7 @@ public final class HaEngine {
       return null;
     }
 
-    // ---- SPEC §2.1 step 13: PostgreSQL is not running -----------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 13: PostgreSQL is not running -----------------------------------------
 
     private String postgresNotRunning() {
       if (pg.running()) {
@@ -639,7 +639,7 @@ public final class HaEngine {
       return recover();
     }
 
-    /** SPEC §2.7 {@code recover()}. */
+    /** docs/ha-rules.md §2.7 {@code recover()}. */
     private String recover() {
       boolean leader = isLockOwner() && local.leaderKey() != LeaderKeyWrite.LOST;
       if (leader && gc.primaryStartTimeout() == 0 && failoverPossible(null, false)) {
@@ -692,7 +692,7 @@ public final class HaEngine {
           : "starting as a secondary";
     }
 
-    // ---- SPEC §2.1 step 14 ---------------------------------------------------------------------------------
+    // ---- docs/ha-rules.md §2.1 step 14 ---------------------------------------------------------------------
 
     private String clusterRules() {
       if (c.isUnlocked()) {
@@ -703,7 +703,7 @@ public final class HaEngine {
       return restart != null ? restart : message;
     }
 
-    // ---- SPEC §2.3: no leader -------------------------------------------------------------------------------
+    // ---- docs/ha-rules.md §2.3: no leader -------------------------------------------------------------------
 
     private String unhealthyCluster() {
       Failover failover = c.failover();
@@ -751,7 +751,7 @@ public final class HaEngine {
           "following a different leader because i am not the healthiest node");
     }
 
-    /** SPEC §2.4 {@code is_healthiest_node}. */
+    /** docs/ha-rules.md §2.4 {@code is_healthiest_node}. */
     private boolean isHealthiestNode() {
       if (memory.prePromoteFailedAtMillis() != null
           && local.nowMillis() - memory.prePromoteFailedAtMillis() < gc.ttl() * 1000L) {
@@ -814,7 +814,7 @@ public final class HaEngine {
     }
 
     /**
-     * Members of the last cluster that had a leader plus the current ones (SPEC §2.4 step 8); in failsafe mode
+     * Members of the last cluster that had a leader plus the current ones (docs/ha-rules.md §2.4 step 8); in failsafe mode
      * also {@code /failsafe}'s. Null when {@code /failsafe} lists members but not me: I may not race.
      */
     private Map<String, Candidate> raceCandidates() {
@@ -832,7 +832,7 @@ public final class HaEngine {
       return candidates;
     }
 
-    /** SPEC §2.4 {@code _is_healthiest_node}. */
+    /** docs/ha-rules.md §2.4 {@code _is_healthiest_node}. */
     private boolean healthiestAmong(java.util.Collection<Candidate> candidates, boolean checkLag) {
       long myWal = myWal();
       if (!closeEnoughToLead(checkLag)) {
@@ -881,7 +881,7 @@ public final class HaEngine {
       return true;
     }
 
-    /** SPEC §2.4.10 steps 1-2: within maximum_lag_on_failover of {@code status.optime} and on the cluster timeline. */
+    /** docs/ha-rules.md §2.4.10 steps 1-2: within maximum_lag_on_failover of {@code status.optime} and on the cluster timeline. */
     private boolean closeEnoughToLead(boolean checkLag) {
       if (checkLag && c.status().optime() - myWal() > gc.maximumLagOnFailover()) {
         return false; // "not healthy enough for leader race"
@@ -889,7 +889,7 @@ public final class HaEngine {
       return !(gc.checkTimeline() && !standbyCluster() && (pg.timeline() == null || pg.timeline() < c.timeline()));
     }
 
-    /** SPEC §2.4 {@code manual_failover_process_no_leader}; null = decide as if there were no failover key. */
+    /** docs/ha-rules.md §2.4 {@code manual_failover_process_no_leader}; null = decide as if there were no failover key. */
     private Boolean manualFailoverNoLeader() {
       Failover failover = c.failover();
       String candidate = failover.candidate();
@@ -937,7 +937,7 @@ public final class HaEngine {
     }
 
     /**
-     * SPEC §2.4 {@code is_failover_possible}: some other member could take over now.
+     * docs/ha-rules.md §2.4 {@code is_failover_possible}: some other member could take over now.
      *
      * @param clusterLsn a replica must have reached this LSN (null = the maximum_lag_on_failover rule)
      * @param excludeFailoverCandidate ignore the failover key's candidate restriction
@@ -978,7 +978,7 @@ public final class HaEngine {
       return good > 0;
     }
 
-    // ---- SPEC §2.5: a leader exists ---------------------------------------------------------------------
+    // ---- docs/ha-rules.md §2.5: a leader exists ---------------------------------------------------------
 
     private String healthyCluster() {
       if (!isLockOwner()) {
@@ -1030,7 +1030,7 @@ public final class HaEngine {
           "promoted self to leader because I had the session lock");
     }
 
-    /** SPEC §2.5 {@code process_manual_failover_from_leader}; null = no message, go on. */
+    /** docs/ha-rules.md §2.5 {@code process_manual_failover_from_leader}; null = no message, go on. */
     private String manualFailoverFromLeader() {
       Failover failover = c.failover();
       if (failover == null || paused && !pg.isPrimary()) {
@@ -1059,7 +1059,7 @@ public final class HaEngine {
       return null;
     }
 
-    /** SPEC §2.6. */
+    /** docs/ha-rules.md §2.6. */
     private String enforcePrimaryRole(String noActionMessage, String promoteMessage) {
       if (!paused) {
         if (local.watchdog().activationFailed()) {
@@ -1108,7 +1108,7 @@ public final class HaEngine {
       return promoteMessage;
     }
 
-    /** SPEC §6.6 on the primary, every cycle. */
+    /** docs/postgres.md §6.6 on the primary, every cycle. */
     private void synchronousReplication() {
       if (gc.synchronousMode().enabled() && !standbyCluster()) {
         if (pg.queryFailed()) {
@@ -1134,7 +1134,7 @@ public final class HaEngine {
     }
 
     /**
-     * SPEC §2.6 step 4.1: {@code /sync} names this node as leader before it promotes; strict mode keeps waiting
+     * docs/ha-rules.md §2.6 step 4.1: {@code /sync} names this node as leader before it promotes; strict mode keeps waiting
      * for the old synchronous standbys (the old leader included), so no commit is acknowledged that they miss.
      */
     private void prePromoteSync() {
@@ -1169,7 +1169,7 @@ public final class HaEngine {
       }
     }
 
-    // ---- following (SPEC §2.2, §2.5 follow) ------------------------------------------------------------------
+    // ---- following (docs/ha-rules.md §2.2, §2.5 follow) ------------------------------------------------------
 
     private Target nodeToFollow() {
       if (local.tags().nostream()) {
@@ -1217,7 +1217,7 @@ public final class HaEngine {
       return message;
     }
 
-    /** SPEC §2.7 rewind and reinit: act on the diverged-LSN verdict and on a finished pg_rewind. */
+    /** docs/ha-rules.md §2.7 rewind and reinit: act on the diverged-LSN verdict and on a finished pg_rewind. */
     private String rewindOrReinitialize(Target target) {
       RewindState state = memory.rewind();
       if (state == RewindState.CHECK && local.divergence() != null) {
@@ -1252,7 +1252,7 @@ public final class HaEngine {
       return null;
     }
 
-    // ---- SPEC §6.10 scheduled restart ----------------------------------------------------------------------
+    // ---- docs/postgres.md §6.10 scheduled restart ----------------------------------------------------------
 
     private String scheduledRestart() {
       LocalState.RestartRequest restart = local.requests().restart();

@@ -46,7 +46,7 @@ public record HaMemory(
    */
   public record SsnChange(String value, long primaryLsn) {}
 
-  /** Progress of this node's bootstrap of a new cluster (SPEC §2.1 step 9). */
+  /** Progress of this node's bootstrap of a new cluster (docs/ha-rules.md §2.1 step 9). */
   public enum BootstrapPhase {
     /** Not bootstrapping. */
     NONE,

@@ -11,7 +11,7 @@ import java.util.Objects;
  * settings that change decisions.
  *
  * @param usePgRewind the effective {@code use_pg_rewind} (local setting wins over the dynamic one)
- * @param replicaMethodWithoutLeader some create_replica_method has {@code no_leader: true} (SPEC §2.10 step 3)
+ * @param replicaMethodWithoutLeader some create_replica_method has {@code no_leader: true} (docs/ha-rules.md §2.10 step 3)
  * @param bootstrapConfigured a {@code bootstrap} section exists, so this node may race to initialize
  * @param watchdogRequired watchdog mode {@code required}: the node may not lead without a usable watchdog
  */

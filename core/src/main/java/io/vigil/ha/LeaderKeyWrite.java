@@ -14,7 +14,7 @@ public enum LeaderKeyWrite {
   LOST,
   /**
    * The last renew failed with DcsUnavailableException: a running, unpaused primary is handled as cut off from
-   * the DCS (SPEC §2.8); any other node simply tries the key again.
+   * the DCS (docs/ha-rules.md §2.8); any other node simply tries the key again.
    */
   UNREACHABLE
 }

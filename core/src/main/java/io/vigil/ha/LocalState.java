@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param leaderKey the result of this agent's last write to the leader key
  * @param nowMillis monotonic time (for timeouts and backoffs)
  * @param now wall-clock time (for {@code scheduled_at} of switchovers and restarts)
- * @param shutdownRequested SIGTERM received: this cycle decides the shutdown (SPEC §2.9)
+ * @param shutdownRequested SIGTERM received: this cycle decides the shutdown (docs/ha-rules.md §2.9)
  * @param requests REST requests waiting for the loop
  * @param synchronousStandbyNames the current {@code synchronous_standby_names} of PostgreSQL ("" when empty)
  * @param rewindPossible pg_rewind can run: {@code pg_rewind --help} works and wal_log_hints or checksums are on
@@ -71,7 +71,7 @@ public record LocalState(
   public record DataDirectory(String controlState, boolean standbySignal, boolean backupLabel) {
     public static final DataDirectory UNKNOWN = new DataDirectory(null, false, false);
 
-    /** States after which PostgreSQL can be started again as the primary it was (SPEC §2.7 recover step 2). */
+    /** States after which PostgreSQL can be started again as the primary it was (docs/ha-rules.md §2.7 recover step 2). */
     public boolean leftAsPrimary() {
       return controlState != null && switch (controlState) {
         case "in production", "in crash recovery", "shutting down", "shut down" -> true;
@@ -114,7 +114,7 @@ public record LocalState(
   }
 
   /**
-   * {@code POST /restart} (SPEC §6.10). The REST layer checked the filters for an immediate request; for a
+   * {@code POST /restart} (docs/postgres.md §6.10). The REST layer checked the filters for an immediate request; for a
    * scheduled one the engine checks {@code role} and {@code restartPending} when the time comes.
    *
    * @param scheduledAt null for "now"

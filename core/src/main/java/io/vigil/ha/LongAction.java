@@ -1,7 +1,7 @@
 package io.vigil.ha;
 
 /**
- * The one long-running action of the async executor (SPEC §2.1 step 7): its name as Patroni logs it
+ * The one long-running action of the async executor (docs/ha-rules.md §2.1 step 7): its name as Patroni logs it
  * ({@code "bootstrap"}, {@code "restarting after failure"}, {@code "promote"}, ...), what kind of work it is,
  * and when it started on the monotonic clock.
  */

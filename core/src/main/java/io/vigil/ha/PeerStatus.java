@@ -1,7 +1,7 @@
 package io.vigil.ha;
 
 /**
- * What another member answered on {@code GET /patroni} (SPEC §3.3), fetched by the loop in parallel with a 2 s
+ * What another member answered on {@code GET /patroni} (docs/rest-api.md §3.3), fetched by the loop in parallel with a 2 s
  * timeout and no retry when {@link HaEngine#peerStatusesNeeded} says so. An unreachable member is
  * {@link #unreachable(String)}.
  *

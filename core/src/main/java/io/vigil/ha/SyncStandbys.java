@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The synchronous-replication planner of the primary (SPEC §6.6), pure: from {@code pg_stat_replication}, the
+ * The synchronous-replication planner of the primary (docs/postgres.md §6.6), pure: from {@code pg_stat_replication}, the
  * members, the current {@code /sync} and {@code synchronous_standby_names}, it works out the new values and the
  * order in which to write them.
  *

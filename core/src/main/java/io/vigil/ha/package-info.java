@@ -1,5 +1,5 @@
 /**
- * The HA decision engine: Patroni's {@code ha.py} rules (SPEC §2) as a pure function.
+ * The HA decision engine: Patroni's {@code ha.py} rules (docs/ha-rules.md) as a pure function.
  *
  * <h2>One cycle, as the HA loop runs it</h2>
  * <ol>

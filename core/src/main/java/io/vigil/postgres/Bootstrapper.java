@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bootstrap of a new cluster (SPEC §6.1): initdb or a custom method, start, then post_bootstrap (superuser
+ * Bootstrap of a new cluster (docs/postgres.md §6.1): initdb or a custom method, start, then post_bootstrap (superuser
  * password, the post_bootstrap script, replication and rewind roles, bootstrap.users). A failed initdb or
  * custom method leaves state {@code initdb failed} / {@code custom bootstrap failed} and the data directory
  * moved aside, never deleted.
@@ -186,7 +186,7 @@ final class Bootstrapper {
     }
   }
 
-  /** SPEC §6.1 post_bootstrap, in Patroni's order; a failure stops PostgreSQL and moves the data aside. */
+  /** docs/postgres.md §6.1 post_bootstrap, in Patroni's order; a failure stops PostgreSQL and moves the data aside. */
   private Future<Void> postBootstrap() {
     LOG.info("running post_bootstrap");
     c.async().progress("running post_bootstrap", -1);

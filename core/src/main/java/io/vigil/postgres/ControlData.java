@@ -30,7 +30,7 @@ public record ControlData(
     raw = Map.copyOf(raw);
   }
 
-  /** pg_rewind can work on this cluster: wal_log_hints on, or data checksums (SPEC §2.7). */
+  /** pg_rewind can work on this cluster: wal_log_hints on, or data checksums (docs/ha-rules.md §2.7). */
   public boolean rewindPossible() {
     return walLogHints || dataChecksumVersion != 0;
   }

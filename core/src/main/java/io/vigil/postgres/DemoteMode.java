@@ -1,6 +1,6 @@
 package io.vigil.postgres;
 
-/** The demote modes of SPEC §2.7 (the leader-key handling is the HA loop's part, not the controller's). */
+/** The demote modes of docs/ha-rules.md §2.7 (the leader-key handling is the HA loop's part, not the controller's). */
 public enum DemoteMode {
   /** DCS unreachable while primary: fast stop, restart as a replica of nobody. */
   OFFLINE("offline", StopMode.FAST, false),

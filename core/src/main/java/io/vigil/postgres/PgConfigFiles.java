@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The files Vigil owns, written as Patroni writes them (SPEC §5.2): {@code postgresql.conf} (an include of the
+ * The files Vigil owns, written as Patroni writes them (docs/configuration.md §5.2): {@code postgresql.conf} (an include of the
  * renamed initdb file {@code postgresql.base.conf} or {@code custom_conf}, then the parameters, hba_file,
  * ident_file and, on a replica, the recovery settings), {@code pg_hba.conf}, {@code pg_ident.conf},
  * {@code standby.signal} and the pgpass file. Blocking: call on a worker thread.
@@ -98,7 +98,7 @@ final class PgConfigFiles {
     }
   }
 
-  /** Appends {@code bootstrap.pg_hba} after initdb's own lines (SPEC §6.1). */
+  /** Appends {@code bootstrap.pg_hba} after initdb's own lines (docs/postgres.md §6.1). */
   void appendHba(List<String> lines) throws IOException {
     if (lines != null && !lines.isEmpty()) {
       String current = Files.exists(hbaFile()) ? Files.readString(hbaFile()) : "";

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link #promote()}, {@link #state()}) may be called directly.
  *
  * <p><b>Configuration.</b> The controller writes postgresql.conf from the effective parameters given to
- * {@link #setParameters} (precedence merging is {@code EffectiveConfig}'s job; this class applies SPEC §5.2:
+ * {@link #setParameters} (precedence merging is {@code EffectiveConfig}'s job; this class applies docs/configuration.md §5.2:
  * controlled parameters on the command line with defaults and minimums) and the recovery target given to
  * {@link #follow} or {@link #demote}. Config files are (re)written before every start and reload.
  *
@@ -207,7 +207,7 @@ public final class PostgresController {
 
   /**
    * A hot standby refuses to start with max_connections (and friends) below the primary's, which pg_control
-   * records: a replica takes the higher value (SPEC §5.2).
+   * records: a replica takes the higher value (docs/configuration.md §5.2).
    */
   private void readReplicaMinimums() {
     if (recovery == null) {
@@ -314,7 +314,7 @@ public final class PostgresController {
 
   /**
    * As {@link #stop(StopMode)}, but sends SIGKILL to the postmaster once {@code killAfter} has passed without it
-   * exiting ({@code primary_stop_timeout} in synchronous mode, SPEC §2.7). Null: no SIGKILL.
+   * exiting ({@code primary_stop_timeout} in synchronous mode, docs/ha-rules.md §2.7). Null: no SIGKILL.
    */
   public Future<Void> stop(StopMode mode, Duration killAfter) {
     return blocking(() -> {
@@ -378,7 +378,7 @@ public final class PostgresController {
   public Future<Void> promote() {
     return blocking(() -> {
       if (pg.prePromote() != null) {
-        // SPEC §6.7: synchronous, and a non-zero exit cancels the promotion
+        // docs/postgres.md §6.7: synchronous, and a non-zero exit cancels the promotion
         ToolRunner.Result pre = runScript(pg.prePromote(), List.of(), Map.of(), Duration.ofSeconds(pg.pgCtlTimeout()));
         if (!pre.ok()) {
           throw new PostgresException("pre_promote script " + pg.prePromote() + " failed (exit " + pre.exitCode()
@@ -457,7 +457,7 @@ public final class PostgresController {
   }
 
   /**
-   * Demotes a primary (SPEC §2.7): an optional CHECKPOINT ({@code graceful}), a stop in the mode's stop mode,
+   * Demotes a primary (docs/ha-rules.md §2.7): an optional CHECKPOINT ({@code graceful}), a stop in the mode's stop mode,
    * role {@code demoted}, then a start as a replica of {@code follow} (null: no primary_conninfo, as
    * {@code offline} does when no leader is known). Releasing the leader key is the HA loop's part.
    */
@@ -757,7 +757,7 @@ public final class PostgresController {
         System.nanoTime() / 1_000_000);
   }
 
-  /** Controlled parameters live on the command line: a changed value needs a restart (SPEC §6.9). */
+  /** Controlled parameters live on the command line: a changed value needs a restart (docs/postgres.md §6.9). */
   private void commandLinePending(Map<String, Map<String, Object>> reasons) {
     ServerParameters started = startedWith;
     if (started == null) {
@@ -817,13 +817,13 @@ public final class PostgresController {
   // ---------------------------------------------------------------------------------------------------------
   // long actions
 
-  /** SPEC §6.1: initdb or a custom method, start, post_bootstrap. See {@link Bootstrapper}. */
+  /** docs/postgres.md §6.1: initdb or a custom method, start, post_bootstrap. See {@link Bootstrapper}. */
   public Future<Void> bootstrap() {
     return new Bootstrapper(this).run();
   }
 
   /**
-   * SPEC §6.2: creates the data directory from {@code source} (null: only {@code no_leader} methods apply) with
+   * docs/postgres.md §6.2: creates the data directory from {@code source} (null: only {@code no_leader} methods apply) with
    * each configured create_replica_method in order until one succeeds. State {@code creating replica} meanwhile,
    * {@code stopped} after. Following the source afterwards is a separate {@link #follow} call.
    */
@@ -832,7 +832,7 @@ public final class PostgresController {
   }
 
   /**
-   * SPEC §2.7: decides whether the local data diverged from {@code leader}'s timeline. The leader's timeline
+   * docs/ha-rules.md §2.7: decides whether the local data diverged from {@code leader}'s timeline. The leader's timeline
    * and history are read over SQL with the rewind credentials ({@code pg_walfile_name(pg_current_wal_lsn())} and
    * {@code pg_read_binary_file('pg_wal/<tli>.history')}). Local position: the replay LSN when running, else
    * pg_controldata.
@@ -842,7 +842,7 @@ public final class PostgresController {
   }
 
   /**
-   * SPEC §2.7/§6.3: stops PostgreSQL cleanly (single-user crash recovery first when pg_control is not clean),
+   * docs/ha-rules.md §2.7, docs/postgres.md §6.3: stops PostgreSQL cleanly (single-user crash recovery first when pg_control is not clean),
    * asks the leader for a CHECKPOINT, runs pg_rewind with the rewind user and {@code postgresql.rewind} options,
    * keeping the local config files. On failure with {@code remove_data_directory_on_rewind_failure} the data
    * directory is removed (the node then re-clones). The caller then {@link #follow}s the leader.
@@ -864,7 +864,7 @@ public final class PostgresController {
   /**
    * {@link #checkRewind}, then {@link #rewind} when needed and possible; with
    * {@code remove_data_directory_on_rewind_failure} a failed rewind removes the data directory, with
-   * {@code remove_data_directory_on_diverged_timelines} so does an impossible rewind (SPEC §2.7). Fails when a
+   * {@code remove_data_directory_on_diverged_timelines} so does an impossible rewind (docs/ha-rules.md §2.7). Fails when a
    * rewind is needed but neither possible nor allowed to fall back to a reinit.
    */
   public Future<DivergenceOutcome> repairDivergence(ReplicationSource leader) {
@@ -901,7 +901,7 @@ public final class PostgresController {
 
   /**
    * Single-user crash recovery ({@code postgres --single}) when pg_control says a primary was not shut down
-   * cleanly (SPEC §2.7 recover step 3). PostgreSQL must be stopped.
+   * cleanly (docs/ha-rules.md §2.7 recover step 3). PostgreSQL must be stopped.
    *
    * @return true when the cluster is now cleanly shut down; false for a crashed replica (left to normal
    *     recovery at its next start) or when a backup_label exists
@@ -924,7 +924,7 @@ public final class PostgresController {
   // replication slots and synchronous replication
 
   /**
-   * Makes this node's slots match {@link ReplicationSlots#plan} (SPEC §6.4): reads pg_replication_slots,
+   * Makes this node's slots match {@link ReplicationSlots#plan} (docs/postgres.md §6.4): reads pg_replication_slots,
    * drops unexpected inactive slots, creates missing ones (physical slots reserve WAL at once, logical ones are
    * created in their database), advances permanent physical slots on replicas.
    *

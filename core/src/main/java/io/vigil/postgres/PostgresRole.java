@@ -1,6 +1,6 @@
 package io.vigil.postgres;
 
-/** The role written into the member key (SPEC §1.2). */
+/** The role written into the member key (docs/dcs-layout.md §1.2). */
 public enum PostgresRole {
   PRIMARY("primary"),
   REPLICA("replica"),

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a replica follows (SPEC §5.2 recovery settings): written into postgresql.conf plus {@code standby.signal}
+ * What a replica follows (docs/configuration.md §5.2 recovery settings): written into postgresql.conf plus {@code standby.signal}
  * on PG 12+.
  *
  * @param source the node to stream from; null for a replica without a known primary (demote {@code offline})

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replica creation (SPEC §6.2): the create_replica_methods in order until one succeeds. {@code basebackup} runs
+ * Replica creation (docs/postgres.md §6.2): the create_replica_methods in order until one succeeds. {@code basebackup} runs
  * {@code pg_basebackup -X stream --progress} (2 attempts, 5 s apart, data dir wiped in between) with the
  * replication credentials through pgpass and publishes its progress; a custom method runs
  * {@code command --scope --role=replica --datadir --connstring} plus its extra options.

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which replication slots a node should have (SPEC §6.4), as a pure plan: the controller reads
+ * Which replication slots a node should have (docs/postgres.md §6.4), as a pure plan: the controller reads
  * pg_replication_slots, calls {@link #plan}, and executes the plan with SQL.
  *
  * <p>Member slots (PG ≥ 11 with {@code member_slots_ttl = 0} semantics, Patroni's classic behaviour): a primary

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Timeline divergence check, pg_rewind and single-user crash recovery (SPEC §2.7, §6.3).
+ * Timeline divergence check, pg_rewind and single-user crash recovery (docs/ha-rules.md §2.7, docs/postgres.md §6.3).
  *
  * <p>The leader's timeline and history are read over a normal SQL connection with the rewind credentials:
  * {@code pg_walfile_name(pg_current_wal_lsn())} gives its current timeline even before its first checkpoint
@@ -108,7 +108,7 @@ final class Rewinder {
             }));
   }
 
-  /** The rewind role on PG 11+ (SPEC §6.3), the superuser otherwise or when no rewind role is configured. */
+  /** The rewind role on PG 11+ (docs/postgres.md §6.3), the superuser otherwise or when no rewind role is configured. */
   private PgUser rewindUser() {
     return pg.rewind() != null && pg.rewind().username() != null && c.serverVersionNum() >= 110000
         ? pg.rewind() : pg.superuser();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Splits the effective {@code postgresql.parameters} into what goes on the postmaster's command line and what
  * goes into {@code postgresql.conf}, applying Patroni's rules for the parameters only the DCS may set
- * (SPEC §5.2): default when missing, default plus a warning when invalid.
+ * (docs/configuration.md §5.2): default when missing, default plus a warning when invalid.
  *
  * <p>Pure: the caller passes the already merged parameter map ({@code EffectiveConfig} decides precedence and
  * drops local values of controlled parameters) and logs {@link #warnings()}.

@@ -2,7 +2,7 @@ package io.vigil.postgres;
 
 import java.util.Locale;
 
-/** Replication slot names derived from member names, exactly as Patroni derives them (SPEC §6.4). */
+/** Replication slot names derived from member names, exactly as Patroni derives them (docs/postgres.md §6.4). */
 public final class SlotNames {
   private SlotNames() {}
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Renders {@code synchronous_standby_names} as Patroni does (SPEC §6.6). */
+/** Renders {@code synchronous_standby_names} as Patroni does (docs/postgres.md §6.6). */
 public final class SynchronousStandbyNames {
   /** What strict mode writes when no standby qualifies, so that commits wait. */
   public static final String STRICT_PLACEHOLDER = "__patroni_strict_sync_replica_placeholder__";

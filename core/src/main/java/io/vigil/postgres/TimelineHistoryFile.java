@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A {@code pg_wal/XXXXXXXX.history} file: one line per ancestor timeline, {@code parentTLI<TAB>switchpoint<TAB>
- * reason}, and the rewind decision Patroni takes from it (SPEC §2.7).
+ * reason}, and the rewind decision Patroni takes from it (docs/ha-rules.md §2.7).
  */
 public final class TimelineHistoryFile {
   private TimelineHistoryFile() {}

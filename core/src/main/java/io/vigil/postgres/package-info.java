@@ -5,7 +5,7 @@
  * {@code PostgresController.create(vertx, settings, asyncExecutor)}. Every method returns a Vert.x
  * {@code Future}; blocking work runs on the {@code vigil-postgres} worker pool, never on an event loop.
  *
- * <p>How the HA loop uses it (SPEC §2):
+ * <p>How the HA loop uses it (docs/ha-rules.md):
  * <ul>
  *   <li>each cycle: {@code setParameters(effective postgresql.parameters)}, {@code setAccessFiles(hba, ident)},
  *       {@code setUsePgRewind(...)}, then {@code state()} for the member key and REST;</li>
@@ -24,8 +24,8 @@
  * State changes (started, stopped, crashed within 1 s, promoted) are also published on
  * {@link io.vigil.bus.Addresses#POSTGRES_STATE}.
  *
- * <p>Pure parts, unit-tested without a server: {@link io.vigil.postgres.ServerParameters} (SPEC §5.2),
- * {@link io.vigil.postgres.ControlDataParser}, {@link io.vigil.postgres.ReplicationSlots} (SPEC §6.4),
+ * <p>Pure parts, unit-tested without a server: {@link io.vigil.postgres.ServerParameters} (docs/configuration.md §5.2),
+ * {@link io.vigil.postgres.ControlDataParser}, {@link io.vigil.postgres.ReplicationSlots} (docs/postgres.md §6.4),
  * {@link io.vigil.postgres.TimelineHistoryFile} (the rewind decision), {@link io.vigil.postgres.SlotNames},
  * {@link io.vigil.postgres.SynchronousStandbyNames}.
  */

@@ -405,7 +405,7 @@ final class ActionRunner {
     // pg.promote() runs the pre_promote script first; a non-zero exit fails the promotion
     return startLongAction("promote", LongAction.Kind.PROMOTE, () -> pg.promote()
         .compose(v -> {
-          // replicas wait for this flag before pg_rewind (SPEC §1.2)
+          // replicas wait for this flag before pg_rewind (docs/dcs-layout.md §1.2)
           vertx.runOnContext(x -> state.checkpointAfterPromote = false);
           return pg.checkpoint();
         })

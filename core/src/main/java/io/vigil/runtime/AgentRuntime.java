@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (SPEC §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
- * (SPEC §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
+ * name (docs/ha-rules.md §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
+ * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
@@ -124,7 +124,7 @@ public final class AgentRuntime {
   }
 
   /**
-   * SPEC §2.0: wait for the DCS, then look for a member key with this name whose REST API still answers
+   * docs/ha-rules.md §2.0: wait for the DCS, then look for a member key with this name whose REST API still answers
    * {@code /liveness}; a crashed predecessor's key (no answer) is fine.
    */
   private static boolean anotherNodeWithMyNameIsAlive(Dcs dcs, Settings settings, CountDownLatch stop)

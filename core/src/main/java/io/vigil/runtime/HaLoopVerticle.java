@@ -54,7 +54,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HA loop (ARCHITECTURE.md "The HA cycle"): wakes every loop_wait seconds counted from the start of the
+ * The HA loop (docs/architecture.md "The HA cycle"): wakes every loop_wait seconds counted from the start of the
  * previous cycle (as Patroni's loop does), at once when the DCS watch sees the leader key change or vanish, when
  * PostgreSQL changes state, and when a REST request arrives; gathers the inputs, asks the pure
  * {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
@@ -356,7 +356,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   /**
    * While the leader's failsafe heartbeat is fresh, an unlocked view carries that leader, so replicas keep
-   * following it instead of racing (SPEC §2.8 step 5).
+   * following it instead of racing (docs/ha-rules.md §2.8 step 5).
    */
   private Cluster injectFailsafeLeader(Cluster c) {
     if (!c.isUnlocked() || !haSettings.global().failsafeMode() || state.failsafeLeader == null
@@ -539,7 +539,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     }
   }
 
-  /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (§2.1 step 15). */
+  /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (docs/ha-rules.md §2.1 step 15). */
   private Future<Void> syncSlots(Cluster cluster) {
     GlobalConfig g = haSettings.global();
     if (!g.useSlots() || cluster == null || !pg.isRunning() || state.running != null
@@ -757,7 +757,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     msg.reply(new HaReply(200, "Accepted", lsn == null ? Map.of() : Map.of("lsn", Long.toString(lsn))));
   }
 
-  // --- shutdown (SPEC §2.9) ---
+  // --- shutdown (docs/ha-rules.md §2.9) ---
 
   /**
    * Stops PostgreSQL and releases the leader key, or, in pause, leaves both alone. Completes when done; the

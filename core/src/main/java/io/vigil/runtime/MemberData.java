@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the {@code members/<name>} JSON exactly as Patroni's touch_member writes it (SPEC §1.2), so that
+ * Builds the {@code members/<name>} JSON exactly as Patroni's touch_member writes it (docs/dcs-layout.md §1.2), so that
  * patronictl and Patroni agents read a Vigil member like one of their own.
  */
 public final class MemberData {

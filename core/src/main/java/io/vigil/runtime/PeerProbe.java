@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Asks other members for their state ({@code GET <api_url>}, i.e. {@code /patroni}) in parallel, each with a
- * 2 s timeout and no retry, as Patroni does before racing for the leader key (SPEC §2.4). A member that does
+ * 2 s timeout and no retry, as Patroni does before racing for the leader key (docs/ha-rules.md §2.4). A member that does
  * not answer in time, or answers badly, is reported as unreachable (null), never as an error.
  */
 public final class PeerProbe {

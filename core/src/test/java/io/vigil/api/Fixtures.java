@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 3-node cluster 'anchor' of reference/rest-samples.txt (leader pg3, replicas pg1 and pg2, timeline 4) as
+ * The 3-node cluster 'anchor' of docs/patroni-formats.md (leader pg3, replicas pg1 and pg2, timeline 4) as
  * NodeStatus values, named after the situation they describe.
  */
 final class Fixtures {

@@ -25,7 +25,7 @@ class HealthChecksTest {
     return HealthChecks.code(view, StatusJson.body(view, "4.0.4"), u.getPath(), ApiExchange.parseQuery(u.getRawQuery()));
   }
 
-  /** reference/rest-samples.txt: "health-check endpoints: status codes on each node", async cluster. */
+  /** docs/patroni-formats.md "REST answers": health-check codes on each node, async cluster. */
   static Stream<Arguments> asyncCluster() {
     Object[][] rows = {
       {"/", 503, 200}, {"/primary", 503, 200}, {"/leader", 503, 200}, {"/master", 503, 200},
@@ -45,7 +45,7 @@ class HealthChecksTest {
     assertEquals(leader, code(Fixtures.leader(), uri), "leader");
   }
 
-  /** reference/rest-samples.txt: "health-check endpoint status codes, sync mode". */
+  /** docs/patroni-formats.md "REST answers": health-check codes in synchronous mode. */
   static Stream<Arguments> syncCluster() {
     Object[][] rows = {
       {"/primary", 503, 503, 200}, {"/replica", 200, 200, 503}, {"/sync", 200, 503, 503},

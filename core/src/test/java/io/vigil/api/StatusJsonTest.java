@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Bodies compared with reference/rest-samples.txt (4.x spelling: role primary, patroni.name, replication_state). */
+/** Bodies compared with docs/patroni-formats.md (4.x spelling: role primary, patroni.name, replication_state). */
 class StatusJsonTest {
 
   static String body(NodeStatus s) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PatroniJsonTest {
 
-  // values captured from a real Patroni 3.0.2 cluster (reference/etcd-layout.txt)
+  // values captured from a real Patroni 3.0.2 cluster (docs/patroni-formats.md)
   private static final String MEMBER =
       "{\"conn_url\":\"postgres://127.0.0.1:5434/postgres\",\"api_url\":\"http://127.0.0.1:8010/patroni\","
           + "\"state\":\"running\",\"role\":\"master\",\"version\":\"3.0.2\",\"xlog_location\":67373552,\"timeline\":4}";

@@ -80,7 +80,7 @@ public abstract class DcsContractTest {
   /** Writes {@code value} at {@code keys.key(relativeKey)} directly, as another program could. */
   protected abstract void rawPut(String relativeKey, String value) throws Exception;
 
-  /** Every key under {@code keys.base()} with its value, keys written as in SPEC §1.1 ({@code /service/x/leader}). */
+  /** Every key under {@code keys.base()} with its value, keys written as in docs/dcs-layout.md §1.1 ({@code /service/x/leader}). */
   protected abstract Map<String, String> rawDump() throws Exception;
 
   /**
@@ -512,7 +512,7 @@ public abstract class DcsContractTest {
 
   // ------------------------------------------------------------------------------------------------ layout
 
-  /** The exact keys and texts Patroni writes (SPEC §1.1, reference/etcd-layout.txt), for one typical cluster. */
+  /** The exact keys and texts Patroni writes (docs/dcs-layout.md §1.1, docs/patroni-formats.md), for one typical cluster. */
   @Test
   void keysAndValuesAreLaidOutExactlyAsPatroniDoes() throws Exception {
     Dcs a = dcs("pg1");

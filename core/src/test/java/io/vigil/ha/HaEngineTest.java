@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The decision rules of SPEC §2, one named situation per row. Node names: pg1 is (or was) the leader, pg2 is
+ * The decision rules of docs/ha-rules.md, one named situation per row. Node names: pg1 is (or was) the leader, pg2 is
  * usually this node, pg3 another replica.
  */
 class HaEngineTest {

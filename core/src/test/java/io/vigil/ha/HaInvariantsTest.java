@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The safety rules of ARCHITECTURE.md, checked on hand-picked situations and then on many generated ones
+ * The safety rules of docs/architecture.md, checked on hand-picked situations and then on many generated ones
  * (property style, fixed seed so that a failure can be replayed).
  */
 class HaInvariantsTest {
@@ -176,7 +176,7 @@ class HaInvariantsTest {
     Failover f = c.cluster() == null ? null : c.cluster().failover();
     for (Action a : c.decision().actions()) {
       if (a instanceof Action.Demote d && d.mode() == DemoteMode.GRACEFUL && f != null && f.candidate() != null) {
-        continue; // a switchover to an explicit candidate is allowed in pause (SPEC §2.11)
+        continue; // a switchover to an explicit candidate is allowed in pause (docs/ha-rules.md §2.11)
       }
       if (a instanceof Action.Demote || a instanceof Action.StartPostgres || a instanceof Action.StopPostgres
           || a instanceof Action.CrashRecovery || a instanceof Action.Bootstrap) {

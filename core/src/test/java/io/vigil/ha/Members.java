@@ -4,7 +4,7 @@ import io.vigil.cluster.Member;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Member keys as Patroni writes them (SPEC §1.2), for the engine tests. */
+/** Member keys as Patroni writes them (docs/dcs-layout.md §1.2), for the engine tests. */
 final class Members {
   private Members() {}
 

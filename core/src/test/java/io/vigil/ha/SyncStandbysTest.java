@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** SPEC §6.6: the synchronous_standby_names format and the /sync planning of the primary pg1. */
+/** docs/postgres.md §6.6: the synchronous_standby_names format and the /sync planning of the primary pg1. */
 class SyncStandbysTest {
 
   @ParameterizedTest(name = "{0}")

@@ -68,7 +68,7 @@ public final class PgFixtures {
     return new Settings(null, "batman", "/service", name, null, null, null, null, bootstrap, pg, null, Tags.none());
   }
 
-  /** Parameters every test node uses: its own socket dir, and what pg_rewind needs (STACK.md pitfall 7). */
+  /** Parameters every test node uses: its own socket dir, and what pg_rewind needs (docs/stack.md pitfall 7). */
   static Map<String, Object> parameters(Path socketDir) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("unix_socket_directories", socketDir.toString());
@@ -83,7 +83,7 @@ public final class PgFixtures {
 
   /**
    * A directory under /tmp owned by postgres with mode 755: JUnit's @TempDir is root-only 700, which PostgreSQL
-   * cannot enter (STACK.md §3).
+   * cannot enter (docs/stack.md §3).
    */
   public static Path postgresOwnedTempDir(String prefix) throws IOException {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);

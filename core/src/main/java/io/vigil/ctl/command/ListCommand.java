@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code list [CLUSTER_NAMES...] [-e] [-t] [-f fmt] [-W | -w SECS]}: the member table (SPEC §4.2). */
+/** {@code list [CLUSTER_NAMES...] [-e] [-t] [-f fmt] [-W | -w SECS]}: the member table (docs/vigilctl.md §4.2). */
 @Command(name = "list", description = "List the Patroni members for a given Patroni")
 public final class ListCommand extends CtlCommand {
   @Parameters(paramLabel = "CLUSTER_NAMES", arity = "0..*")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pause [CLUSTER] [--wait]}: maintenance mode. As patronictl 4 (SPEC §4.3) this is {@code PATCH /config
+ * {@code pause [CLUSTER] [--wait]}: maintenance mode. As patronictl 4 (docs/vigilctl.md §4.3) this is {@code PATCH /config
  * {"pause": true}} to the first member that answers, leader first; there is no DCS fallback.
  */
 @Command(name = "pause", description = "Disable auto failover")

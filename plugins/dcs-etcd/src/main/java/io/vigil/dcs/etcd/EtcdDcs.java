@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * Patroni's etcd v3 backend (SPEC §1.4) over jetcd's gRPC API (Patroni itself uses the JSON gateway; the keys,
+ * Patroni's etcd v3 backend (docs/dcs-layout.md §1.4) over jetcd's gRPC API (Patroni itself uses the JSON gateway; the keys,
  * values, leases and transactions are the same).
  *
  * <ul>

@@ -7,7 +7,7 @@ import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
 import java.util.List;
 
-/** The {@code etcd3:} DCS plugin: Patroni's etcd v3 backend (SPEC §1.4) over jetcd. */
+/** The {@code etcd3:} DCS plugin: Patroni's etcd v3 backend (docs/dcs-layout.md §1.4) over jetcd. */
 public final class EtcdDcsFactory implements DcsFactory {
   @Override
   public String name() {

@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 
 /**
- * This agent's one etcd lease (SPEC §1.4): granted with TTL = ttl, carried by the leader key and the member key
+ * This agent's one etcd lease (docs/dcs-layout.md §1.4): granted with TTL = ttl, carried by the leader key and the member key
  * and nothing else. Kept alive by single keepalives (never a background stream): the leader forces one every
  * cycle, other callers at most once per loop_wait. A keepalive that finds the lease gone, or a ttl change,
  * makes the next caller grant a new one. The old lease is never revoked: revoking would delete the leader key

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Patroni's etcd3 KV cache (SPEC §1.4): one range over the cluster prefix, then a watch from the next revision,
+ * Patroni's etcd3 KV cache (docs/dcs-layout.md §1.4): one range over the cluster prefix, then a watch from the next revision,
  * keeping a copy of every key that {@code loadCluster} answers from while the watch is healthy.
  *
  * <p>It reports a {@link DcsChange} when the {@code leader} key changes in any way (DELETE on lease expiry

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** etcd-specific wire behaviour (SPEC §1.4) beyond the generic contract: leases, rewrites, watch rules. */
+/** etcd-specific wire behaviour (docs/dcs-layout.md §1.4) beyond the generic contract: leases, rewrites, watch rules. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EtcdDcsIT {
   private static final AtomicInteger SCOPES = new AtomicInteger();

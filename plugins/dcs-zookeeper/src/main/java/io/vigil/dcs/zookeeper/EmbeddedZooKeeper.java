@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * the same port and directory keep every znode and every live session (clients reconnect to their session).
  *
  * <p>It is built from {@link ZooKeeperServer} and {@link ServerCnxnFactory} directly rather than through
- * {@code ZooKeeperServerMain}, so no AdminServer (Jetty on port 8080, STACK.md pitfall 8) is ever started.
+ * {@code ZooKeeperServerMain}, so no AdminServer (Jetty on port 8080, docs/stack.md pitfall 8) is ever started.
  *
  * <p>Session timeouts: ZooKeeper clamps a client's requested session timeout to [min, max], by default
  * [2, 20] ticks. Patroni's session timeout is the ttl (30 s by default, tests use a few seconds), so the

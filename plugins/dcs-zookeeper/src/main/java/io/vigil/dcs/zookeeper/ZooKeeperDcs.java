@@ -45,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Patroni's ZooKeeper backend (SPEC §1.7) over Curator.
+ * Patroni's ZooKeeper backend (docs/dcs-layout.md §1.7) over Curator.
  *
  * <ul>
  *   <li>The session timeout is the ttl. {@code leader} and {@code members/<name>} are ephemeral znodes of this

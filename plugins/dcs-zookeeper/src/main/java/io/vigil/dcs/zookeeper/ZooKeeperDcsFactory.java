@@ -8,7 +8,7 @@ import io.vigil.dcs.DcsFactory;
 import java.util.List;
 
 /**
- * The {@code zookeeper:} DCS plugin (SPEC §1.7). Options as Patroni: {@code hosts} (a list or a comma-separated
+ * The {@code zookeeper:} DCS plugin (docs/dcs-layout.md §1.7). Options as Patroni: {@code hosts} (a list or a comma-separated
  * string of host:port, required), {@code use_ssl}, {@code cacert}, {@code cert}, {@code key},
  * {@code key_password}, {@code verify}, {@code set_acls}, {@code auth_data}.
  */

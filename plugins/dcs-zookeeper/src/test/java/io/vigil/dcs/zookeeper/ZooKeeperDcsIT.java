@@ -34,7 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** ZooKeeper-specific behaviour (SPEC §1.7) against a real, embedded ZooKeeper server. */
+/** ZooKeeper-specific behaviour (docs/dcs-layout.md §1.7) against a real, embedded ZooKeeper server. */
 class ZooKeeperDcsIT {
   private static final Map<String, Object> MEMBER = Map.of(
       "conn_url", "postgres://127.0.0.1:5432/postgres", "api_url", "http://127.0.0.1:8008/patroni",
