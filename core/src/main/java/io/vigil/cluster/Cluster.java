@@ -1,5 +1,6 @@
 package io.vigil.cluster;
 
+import io.vigil.patroni.DynamicConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,7 +62,7 @@ public record Cluster(
 
   /** {@code pause: true} in {@code /config}. */
   public boolean isPaused() {
-    return config != null && io.vigil.config.Tags.truthy(config.data().get("pause"));
+    return config != null && new DynamicConfig(config.data()).isPaused();
   }
 
   public Cluster withLeader(Leader newLeader) {

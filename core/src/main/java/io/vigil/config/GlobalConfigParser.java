@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.patroni.DynamicConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,8 +104,7 @@ public final class GlobalConfigParser {
     }
     Map<String, Object> postgresql = mapOrEmpty(data, "postgresql", warnings);
     Map<String, Object> standby = mapOrEmpty(data, "standby_cluster", warnings);
-    boolean standbyActive = standby.get("host") != null || standby.get("port") != null
-        || standby.get("restore_command") != null;
+    boolean standbyActive = DynamicConfig.isStandbyClusterSection(standby);
     Map<String, Object> parameters = mapOrEmpty(postgresql, "parameters", warnings);
     Object hba = postgresql.get("pg_hba");
     List<String> pgHba = new ArrayList<>();

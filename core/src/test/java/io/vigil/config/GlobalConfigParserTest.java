@@ -187,6 +187,12 @@ class GlobalConfigParserTest {
     assertTrue(g.isStandbyCluster());
     assertEquals("standby", g.standbyCluster().get("primary_slot_name"));
     assertFalse(GlobalConfigParser.parse(map("standby_cluster", map("primary_slot_name", "x"))).config().isStandbyCluster());
+    // Patroni's is_standby_cluster counts host, port or restore_command only when truthy in Python's sense
+    assertFalse(GlobalConfigParser.parse(map("standby_cluster", map("host", ""))).config().isStandbyCluster());
+    assertFalse(GlobalConfigParser.parse(map("standby_cluster", map("restore_command", List.of()))).config()
+        .isStandbyCluster());
+    assertTrue(GlobalConfigParser.parse(map("standby_cluster", map("restore_command", "cp %f %p"))).config()
+        .isStandbyCluster());
     assertEquals(0, GlobalConfigParser.parse(map("member_slots_ttl", 0)).config().memberSlotsTtl());
     assertEquals(90, GlobalConfigParser.parse(map("member_slots_ttl", "90s")).config().memberSlotsTtl());
     assertEquals(1800, GlobalConfigParser.parse(map("member_slots_ttl", "forever")).config().memberSlotsTtl());
