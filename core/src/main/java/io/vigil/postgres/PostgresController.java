@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Configuration.</b> The controller writes postgresql.conf from the effective parameters given to
  * {@link #setParameters} (precedence merging is {@code EffectiveConfig}'s job; this class applies SPEC §5.2:
  * controlled parameters on the command line with defaults and minimums) and the recovery target given to
- * {@link #follow} or {@link #demote}. Config files are (re)written before every start and reload.
+ * {@link #follow}. Config files are (re)written before every start and reload.
  *
  * <p><b>State.</b> {@link #state()} reads a fresh {@link PostgresState}. Starts, stops, promotions and a postmaster
  * death (noticed within one second, {@code kill -9} included) are also published on
@@ -454,32 +454,6 @@ public final class PostgresController {
       return reload().map(true);
     }
     return restart();
-  }
-
-  /**
-   * Demotes a primary (SPEC §2.7): an optional CHECKPOINT ({@code graceful}), a stop in the mode's stop mode,
-   * role {@code demoted}, then a start as a replica of {@code follow} (null: no primary_conninfo, as
-   * {@code offline} does when no leader is known). Releasing the leader key is the HA loop's part.
-   */
-  public Future<Boolean> demote(DemoteMode mode, RecoveryConfig follow) {
-    LOG.info("demoting PostgreSQL ({})", mode.patroniName());
-    Future<Void> first = mode.checkpointFirst() && isRunning()
-        ? checkpoint().recover(e -> {
-          LOG.warn("CHECKPOINT before demote failed: {}", e.getMessage());
-          return Future.succeededFuture();
-        })
-        : Future.succeededFuture();
-    return first
-        .compose(v -> stop(mode.stopMode()))
-        .compose(v -> {
-          role = PostgresRole.DEMOTED;
-          recovery = follow == null ? new RecoveryConfig(null, null, null, Map.of()) : follow;
-          return start();
-        })
-        .map(started -> {
-          role = PostgresRole.REPLICA;
-          return started;
-        });
   }
 
   private boolean startBlocking(Duration timeout) throws IOException {
