@@ -99,7 +99,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   /**
    * @param dcs this agent's DCS client (shared with the REST API)
-   * @param exit called with an exit code when the engine decides the agent must stop (duplicate name, ...)
+   * @param exit called with an exit code when the engine decides the agent must stop (failed bootstrap, system ID
+   *     mismatch, ...)
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
     this.settings = settings;
