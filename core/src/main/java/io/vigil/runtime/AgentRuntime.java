@@ -53,6 +53,11 @@ public final class AgentRuntime {
     }
     DcsFactory factory = DcsPlugins.find(settings.dcs().kind())
         .orElseThrow(() -> new IllegalStateException(DcsPlugins.missingPluginMessage(settings.dcs().kind())));
+    return run(settings, factory);
+  }
+
+  /** {@link #run(Settings)} with the DCS plugin given (tests pass their own). */
+  static int run(Settings settings, DcsFactory factory) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
         .setInternalBlockingPoolSize(4));
     RecordCodec.register(vertx, NodeStatus.class);
