@@ -1,12 +1,15 @@
 package io.vigil.config;
 
+import io.vigil.dcs.DcsPlugins;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a node's local configuration the way Patroni does (docs/configuration.md §5.3, §5.4): a YAML file, or a directory of
@@ -27,14 +30,6 @@ public final class SettingsLoader {
   private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL");
   private static final Set<String> INITDB_FORBIDDEN = Set.of("pgdata", "nosync", "pwfile", "sync-only", "version");
 
-  private static final Map<String, Set<String>> DCS_KEYS = Map.of(
-      "etcd3", Set.of("host", "hosts", "url", "proxy", "srv", "srv_suffix", "protocol", "username", "password",
-          "cacert", "cert", "key", "use_proxies", "retry_timeout"),
-      "consul", Set.of("host", "url", "port", "scheme", "token", "verify", "cacert", "cert", "key", "dc",
-          "consistency", "checks", "register_service", "service_tags", "service_check_interval",
-          "service_check_tls_server_name"),
-      "zookeeper", Set.of("hosts", "use_ssl", "cacert", "cert", "key", "key_password", "verify", "set_acls",
-          "auth_data"));
 
   /**
    * A loaded configuration.
@@ -47,12 +42,16 @@ public final class SettingsLoader {
 
   private final Path source;
   private final Path workDir;
+  /** DCS section name → the keys its plugin knows; empty when the plugin is not on the class path. */
+  private final Function<String, Optional<Set<String>>> dcsSectionKeys;
   private final Problems problems;
   private final List<String> extraWarnings = new ArrayList<>();
 
-  private SettingsLoader(Path source, Path workDir, String defaultOrigin) {
+  private SettingsLoader(Path source, Path workDir, String defaultOrigin,
+      Function<String, Optional<Set<String>>> dcsSectionKeys) {
     this.source = source;
     this.workDir = workDir;
+    this.dcsSectionKeys = dcsSectionKeys;
     this.problems = new Problems(defaultOrigin);
   }
 
@@ -68,13 +67,22 @@ public final class SettingsLoader {
    * @throws SettingsError with every problem found
    */
   public static Loaded load(Path source, Map<String, String> environment, Path workDir) throws SettingsError {
+    return load(source, environment, workDir, DcsPlugins::configKeys);
+  }
+
+  /**
+   * As {@link #load(Path, Map, Path)}, with the keys of each DCS section given by {@code dcsSectionKeys}
+   * (normally the loaded plugin's {@link io.vigil.dcs.DcsFactory#configKeys}).
+   */
+  static Loaded load(Path source, Map<String, String> environment, Path workDir,
+      Function<String, Optional<Set<String>>> dcsSectionKeys) throws SettingsError {
     EnvironmentConfig.Result env = EnvironmentConfig.build(environment);
     Map<String, Object> tree;
     SettingsLoader loader;
     Set<String> consumed = new java.util.LinkedHashSet<>(env.consumed());
     if (source != null) {
       Path absolute = workDir.resolve(source).toAbsolutePath().normalize();
-      loader = new SettingsLoader(absolute, workDir, absolute.toString());
+      loader = new SettingsLoader(absolute, workDir, absolute.toString(), dcsSectionKeys);
       tree = new LinkedHashMap<>();
       for (Path file : ConfigTree.files(absolute)) {
         Map<String, Object> part = ConfigTree.read(file);
@@ -86,10 +94,10 @@ public final class SettingsLoader {
     } else if (environment.get(CONFIGURATION_VARIABLE) != null && !environment.get(CONFIGURATION_VARIABLE).isEmpty()) {
       // as in Patroni, the other PATRONI_* variables are not applied over PATRONI_CONFIGURATION
       consumed.add(CONFIGURATION_VARIABLE);
-      loader = new SettingsLoader(null, workDir, CONFIGURATION_VARIABLE);
+      loader = new SettingsLoader(null, workDir, CONFIGURATION_VARIABLE, dcsSectionKeys);
       tree = ConfigTree.parse(environment.get(CONFIGURATION_VARIABLE), CONFIGURATION_VARIABLE);
     } else {
-      loader = new SettingsLoader(null, workDir, "environment");
+      loader = new SettingsLoader(null, workDir, "environment", dcsSectionKeys);
       tree = ConfigTree.deepCopy(env.tree());
     }
     loader.extraWarnings.addAll(env.warnings());
@@ -164,8 +172,11 @@ public final class SettingsLoader {
         options.put(k, ConfigTree.frozenValue(v));
       }
     });
-    section.markKnown(DCS_KEYS.get(kind).toArray(new String[0]));
-    section.warnUnknown();
+    // the plugin knows its keys; without the plugin the node refuses to start anyway (DcsPlugins says why)
+    dcsSectionKeys.apply(kind).ifPresent(keys -> {
+      section.markKnown(keys.toArray(new String[0]));
+      section.warnUnknown();
+    });
     return new DcsSettings(kind, options);
   }
 

@@ -2,6 +2,7 @@ package io.vigil.dcs;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
@@ -22,6 +23,11 @@ public final class DcsPlugins {
 
   public static Optional<DcsFactory> find(String section) {
     return Optional.ofNullable(available().get(section));
+  }
+
+  /** The keys the loaded plugin for {@code section} knows; empty when no plugin serves that section. */
+  public static Optional<Set<String>> configKeys(String section) {
+    return find(section).map(DcsFactory::configKeys);
   }
 
   /** The error text for a configured section whose plugin is missing. */

@@ -20,16 +20,13 @@ import java.util.Set;
  *     {@link HaEngine#peerStatusesNeeded} asks for them; a member missing here was not asked
  * @param failsafeAcks names of the members that answered {@code POST /failsafe} with 200 {@code Accepted};
  *     gathered only when {@link HaEngine#failsafeProbeNeeded} asks; null when not probed
- * @param duplicateMemberAlive at startup: a member key with this node's name exists and its
- *     {@code /liveness} answered (docs/ha-rules.md §2.0)
  */
 public record ClusterView(
     Cluster cluster,
     boolean dcsReachable,
     Cluster lastLeaderCluster,
     Map<String, PeerStatus> peers,
-    Set<String> failsafeAcks,
-    boolean duplicateMemberAlive) {
+    Set<String> failsafeAcks) {
 
   public ClusterView {
     peers = peers == null ? Map.of() : Map.copyOf(peers);
@@ -38,27 +35,23 @@ public record ClusterView(
 
   /** A successful read with nothing else gathered. */
   public static ClusterView of(Cluster cluster) {
-    return new ClusterView(cluster, true, cluster.isUnlocked() ? null : cluster, Map.of(), null, false);
+    return new ClusterView(cluster, true, cluster.isUnlocked() ? null : cluster, Map.of(), null);
   }
 
   /** The DCS did not answer; {@code lastKnown} is the last snapshot read, or null. */
   public static ClusterView unreachable(Cluster lastKnown) {
-    return new ClusterView(lastKnown, false, lastKnown, Map.of(), null, false);
+    return new ClusterView(lastKnown, false, lastKnown, Map.of(), null);
   }
 
   public ClusterView withPeers(Map<String, PeerStatus> newPeers) {
-    return new ClusterView(cluster, dcsReachable, lastLeaderCluster, newPeers, failsafeAcks, duplicateMemberAlive);
+    return new ClusterView(cluster, dcsReachable, lastLeaderCluster, newPeers, failsafeAcks);
   }
 
   public ClusterView withFailsafeAcks(Set<String> acks) {
-    return new ClusterView(cluster, dcsReachable, lastLeaderCluster, peers, acks, duplicateMemberAlive);
+    return new ClusterView(cluster, dcsReachable, lastLeaderCluster, peers, acks);
   }
 
   public ClusterView withLastLeaderCluster(Cluster old) {
-    return new ClusterView(cluster, dcsReachable, old, peers, failsafeAcks, duplicateMemberAlive);
-  }
-
-  public ClusterView withDuplicateMemberAlive(boolean alive) {
-    return new ClusterView(cluster, dcsReachable, lastLeaderCluster, peers, failsafeAcks, alive);
+    return new ClusterView(cluster, dcsReachable, old, peers, failsafeAcks);
   }
 }

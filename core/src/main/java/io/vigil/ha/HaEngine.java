@@ -136,9 +136,6 @@ public final class HaEngine {
     }
 
     Decision run() {
-      if (view.duplicateMemberAlive()) {
-        return exit("Can't start; there is already a node named '" + me + "' running");
-      }
       if (cutOffFromDcs(view, local, paused)) {
         return finish(dcsUnreachable(), false);
       }
@@ -200,11 +197,6 @@ public final class HaEngine {
         memory = memory.withLastRole(pg.role());
       }
       return new Decision(actions, message, memory, wakeIn);
-    }
-
-    private Decision exit(String reason) {
-      actions.add(new Action.Exit(reason, 1));
-      return new Decision(actions, reason, memory, null);
     }
 
     // ---- small facts ---------------------------------------------------------------------------------------

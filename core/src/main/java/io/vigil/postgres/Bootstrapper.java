@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,33 +31,36 @@ final class Bootstrapper {
   private static final Set<String> FORBIDDEN_INITDB = Set.of("pgdata", "nosync", "pwfile", "sync-only", "version");
   private static final Pattern ROLE_OPTION = Pattern.compile("^[A-Za-z_ ]+$");
 
-  private final PostgresController c;
+  private final PgParts parts;
+  private final Supplier<Future<Void>> reload;
   private final PostgresSettings pg;
   private final BootstrapSettings bootstrap;
   /** initdb's or the custom method's pg_hba.conf while the temporary trust file is in place. */
   private String savedHba;
 
-  Bootstrapper(PostgresController controller) {
-    this.c = controller;
-    this.pg = controller.pg();
-    this.bootstrap = controller.settings().bootstrap();
+  /** @param reload rewrites the configuration and reloads the running server (the real pg_hba after the roles) */
+  Bootstrapper(PgParts parts, Supplier<Future<Void>> reload) {
+    this.parts = parts;
+    this.reload = reload;
+    this.pg = parts.pg();
+    this.bootstrap = parts.settings().bootstrap();
   }
 
   Future<Void> run() {
     String method = bootstrap == null || bootstrap.method() == null ? "initdb" : bootstrap.method();
     Future<Void> created = "initdb".equals(method)
-        ? c.blocking(() -> {
+        ? parts.blocking(() -> {
           initdb();
           return null;
         })
-        : c.blocking(() -> {
+        : parts.blocking(() -> {
           custom(method);
           return null;
         });
     return created
-        .compose(v -> c.blocking(() -> {
-          c.async().progress("starting PostgreSQL", -1);
-          if (!c.startBlockingForAction(Duration.ofSeconds(pg.pgCtlTimeout()))) {
+        .compose(v -> parts.blocking(() -> {
+          parts.async().progress("starting PostgreSQL", -1);
+          if (!parts.process().start(Duration.ofSeconds(pg.pgCtlTimeout()))) {
             throw new PostgresException("PostgreSQL did not start within " + pg.pgCtlTimeout() + "s after "
                 + method);
           }
@@ -67,15 +71,15 @@ final class Bootstrapper {
   }
 
   private void initdb() throws IOException {
-    c.setStateName("initializing new cluster");
-    c.setRecovery(null);
-    c.setRole(PostgresRole.UNINITIALIZED);
-    c.async().progress("running initdb", -1);
-    List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("initdb"), "-D", c.dataDir().toString()));
+    parts.process().setStateName("initializing new cluster");
+    parts.config().setRecovery(null);
+    parts.process().setRole(PostgresRole.UNINITIALIZED);
+    parts.async().progress("running initdb", -1);
+    List<String> cmd = new ArrayList<>(List.of(parts.binaries().tool("initdb"), "-D", parts.dataDir().toString()));
     List<Option> options = bootstrap == null || bootstrap.initdb() == null ? List.of() : bootstrap.initdb();
     Path pwfile = null;
     try {
-      c.binaries().createPrivateDirectory(c.dataDir());
+      parts.binaries().createPrivateDirectory(parts.dataDir());
       for (Option o : options) {
         if (FORBIDDEN_INITDB.contains(o.name())) {
           throw new PostgresException("initdb option '" + o.name() + "' is not allowed");
@@ -86,20 +90,20 @@ final class Bootstrapper {
       if (su != null && su.username() != null) {
         cmd.add("--username=" + su.username());
         if (su.password() != null) {
-          pwfile = c.dataDir().toAbsolutePath().resolveSibling("." + c.dataDir().getFileName() + ".pwfile");
-          c.binaries().writeFile(pwfile, su.password().reveal() + "\n", "rw-------");
+          pwfile = parts.dataDir().toAbsolutePath().resolveSibling("." + parts.dataDir().getFileName() + ".pwfile");
+          parts.binaries().writeFile(pwfile, su.password().reveal() + "\n", "rw-------");
           cmd.add("--pwfile=" + pwfile);
         }
       }
-      ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> LOG.info("{}", line));
+      ToolRunner.Result r = parts.tools().runTool(cmd, Map.of(), null, line -> LOG.info("{}", line));
       if (!r.ok()) {
         throw new PostgresException("initdb failed (exit " + r.exitCode() + "): " + r.tail(20));
       }
-      c.files().appendHba(bootstrap == null ? null : bootstrap.pgHba());
-      c.files().saveBaseConfig();
-      c.writePgpassForAction();
+      parts.config().files().appendHba(bootstrap == null ? null : bootstrap.pgHba());
+      parts.config().files().saveBaseConfig();
+      parts.config().writePgpass();
     } catch (IOException | RuntimeException e) {
-      c.setStateName("initdb failed");
+      parts.process().setStateName("initdb failed");
       LOG.error("initdb failed: {}", e.getMessage());
       moveAsideQuietly();
       throw e;
@@ -112,9 +116,9 @@ final class Bootstrapper {
 
   private void custom(String method) throws IOException {
     CustomMethod m = bootstrap.methods() == null ? null : bootstrap.methods().get(method);
-    c.setStateName("running custom bootstrap script");
-    c.setRecovery(null);
-    c.async().progress("running custom bootstrap script " + method, -1);
+    parts.process().setStateName("running custom bootstrap script");
+    parts.config().setRecovery(null);
+    parts.async().progress("running custom bootstrap script " + method, -1);
     try {
       if (m == null || m.command() == null) {
         throw new PostgresException("bootstrap method '" + method + "' has no section with a command");
@@ -125,28 +129,28 @@ final class Bootstrapper {
       }
       List<String> args = new ArrayList<>();
       if (!m.noParams()) {
-        args.add("--scope=" + c.settings().scope());
-        args.add("--datadir=" + c.dataDir());
+        args.add("--scope=" + parts.settings().scope());
+        args.add("--datadir=" + parts.dataDir());
       }
       if (m.extraParams() != null) {
         m.extraParams().forEach((k, v) -> args.add("--" + k + "=" + v));
       }
-      ToolRunner.Result r = c.runScript(m.command(), args, Map.of(), null);
+      ToolRunner.Result r = parts.tools().runScript(m.command(), args, Map.of(), null);
       if (!r.ok()) {
         throw new PostgresException("custom bootstrap script failed (exit " + r.exitCode() + "): " + r.tail(20));
       }
-      if (!Files.isRegularFile(c.dataDir().resolve("PG_VERSION"))) {
-        throw new PostgresException("custom bootstrap script left no data directory at " + c.dataDir());
+      if (!Files.isRegularFile(parts.dataDir().resolve("PG_VERSION"))) {
+        throw new PostgresException("custom bootstrap script left no data directory at " + parts.dataDir());
       }
       if (!m.keepExistingRecoveryConf()) {
-        Files.deleteIfExists(c.dataDir().resolve("recovery.signal"));
-        Files.deleteIfExists(c.dataDir().resolve("standby.signal"));
+        Files.deleteIfExists(parts.dataDir().resolve("recovery.signal"));
+        Files.deleteIfExists(parts.dataDir().resolve("standby.signal"));
       }
-      c.files().saveBaseConfig();
-      c.writePgpassForAction();
+      parts.config().files().saveBaseConfig();
+      parts.config().writePgpass();
       trustLocalConnectionsUntilRolesExist();
     } catch (IOException | RuntimeException e) {
-      c.setStateName("custom bootstrap failed");
+      parts.process().setStateName("custom bootstrap failed");
       LOG.error("custom bootstrap failed: {}", e.getMessage());
       moveAsideQuietly();
       throw e;
@@ -158,10 +162,10 @@ final class Bootstrapper {
    * (socket and loopback) until post_bootstrap has set the configured passwords, then put the real file back.
    */
   private void trustLocalConnectionsUntilRolesExist() throws IOException {
-    Path hba = c.files().hbaFile();
+    Path hba = parts.config().files().hbaFile();
     savedHba = Files.exists(hba) ? Files.readString(hba) : "";
-    c.setAccessFiles(null, c.pg().pgIdent());
-    c.binaries().writeFile(hba, String.join("\n", "local all all trust", "local replication all trust",
+    parts.config().setAccessFiles(null, parts.pg().pgIdent());
+    parts.binaries().writeFile(hba, String.join("\n", "local all all trust", "local replication all trust",
         "host all all 127.0.0.1/32 trust", "host all all ::1/128 trust", "host replication all 127.0.0.1/32 trust",
         "host replication all ::1/128 trust") + "\n", "rw-------");
   }
@@ -170,42 +174,44 @@ final class Bootstrapper {
     if (savedHba == null) {
       return Future.succeededFuture();
     }
-    return c.blocking(() -> {
-      c.binaries().writeFile(c.files().hbaFile(), savedHba, "rw-------");
-      c.setAccessFiles(c.pg().pgHba(), c.pg().pgIdent());
+    return parts.blocking(() -> {
+      parts.binaries().writeFile(parts.config().files().hbaFile(), savedHba, "rw-------");
+      parts.config().setAccessFiles(parts.pg().pgHba(), parts.pg().pgIdent());
       savedHba = null;
       return null;
-    }).compose(v -> c.reload());
+    }).compose(v -> reload.get());
   }
 
   private void moveAsideQuietly() {
     try {
-      c.moveDataDirectoryAside();
+      parts.dataDirectory().moveAside();
     } catch (IOException e) {
-      LOG.error("could not move {} aside: {}", c.dataDir(), e.getMessage());
+      LOG.error("could not move {} aside: {}", parts.dataDir(), e.getMessage());
     }
   }
 
   /** docs/postgres.md §6.1 post_bootstrap, in Patroni's order; a failure stops PostgreSQL and moves the data aside. */
   private Future<Void> postBootstrap() {
     LOG.info("running post_bootstrap");
-    c.async().progress("running post_bootstrap", -1);
+    parts.async().progress("running post_bootstrap", -1);
     PgUser su = pg.superuser();
-    Future<Void> chain = c.withConnection("set the superuser password", conn -> su.password() == null ? Future.succeededFuture()
+    PgConnections sql = parts.connections();
+    Future<Void> chain = sql.withConnection("set the superuser password", conn -> su.password() == null
+        ? Future.succeededFuture()
         : createOrUpdateRole(conn, su, "SUPERUSER LOGIN"));
     if (bootstrap != null && bootstrap.postBootstrap() != null) {
-      chain = chain.compose(v -> c.blocking(() -> {
+      chain = chain.compose(v -> parts.blocking(() -> {
         runPostBootstrapScript();
         return null;
       }));
     }
-    chain = chain.compose(v -> c.withConnection("create roles", this::createRoles)).compose(v -> restoreHba());
+    chain = chain.compose(v -> sql.withConnection("create roles", this::createRoles)).compose(v -> restoreHba());
     return chain.recover(e -> {
       LOG.error("post_bootstrap failed: {}", e.getMessage());
-      return c.blocking(() -> {
-        c.stopBlockingForAction(StopMode.IMMEDIATE);
-        c.setStateName("initdb failed");
-        c.moveDataDirectoryAside();
+      return parts.blocking(() -> {
+        parts.process().stop(StopMode.IMMEDIATE, parts.pgCtlTimeout(), null);
+        parts.process().setStateName("initdb failed");
+        parts.dataDirectory().moveAside();
         return null;
       }).transform(ar -> Future.failedFuture(e));
     });
@@ -213,12 +219,13 @@ final class Bootstrapper {
 
   private void runPostBootstrapScript() throws IOException {
     PgUser su = pg.superuser();
-    String url = "postgres://" + (su.username() == null ? "" : su.username() + "@") + hostForUrl(c.localHost())
+    String url = "postgres://" + (su.username() == null ? "" : su.username() + "@")
+        + hostForUrl(parts.connections().localHost())
         + ":" + pg.listen().port() + "/" + (pg.database() == null ? "postgres" : pg.database());
     Map<String, String> env = Map.of(
         "PGOPTIONS", "-c synchronous_commit=local -c statement_timeout=0",
-        "PGPASSFILE", c.files().pgpass().toString());
-    ToolRunner.Result r = c.runScript(bootstrap.postBootstrap(), List.of(url), env, null);
+        "PGPASSFILE", parts.config().files().pgpass().toString());
+    ToolRunner.Result r = parts.tools().runScript(bootstrap.postBootstrap(), List.of(url), env, null);
     if (!r.ok()) {
       throw new PostgresException("post_bootstrap script " + bootstrap.postBootstrap() + " failed (exit "
           + r.exitCode() + ")");

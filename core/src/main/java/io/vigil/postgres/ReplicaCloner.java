@@ -29,33 +29,33 @@ final class ReplicaCloner {
   private static final int BASEBACKUP_ATTEMPTS = 2;
   private static final long RETRY_DELAY_MILLIS = 5000;
 
-  private final PostgresController c;
+  private final PgParts parts;
   private final PostgresSettings pg;
 
-  ReplicaCloner(PostgresController controller) {
-    this.c = controller;
-    this.pg = controller.pg();
+  ReplicaCloner(PgParts parts) {
+    this.parts = parts;
+    this.pg = parts.pg();
   }
 
   Future<Void> run(ReplicationSource source) {
-    return c.blocking(() -> {
+    return parts.blocking(() -> {
       clone(source);
       return null;
     });
   }
 
   private void clone(ReplicationSource source) throws IOException {
-    if (c.isRunning()) {
-      throw new PostgresException("cannot create a replica while PostgreSQL runs on " + c.dataDir());
+    if (parts.process().isRunning()) {
+      throw new PostgresException("cannot create a replica while PostgreSQL runs on " + parts.dataDir());
     }
-    c.setStateName("creating replica");
-    c.setRole(PostgresRole.UNINITIALIZED);
-    c.writePgpassForAction();
+    parts.process().setStateName("creating replica");
+    parts.process().setRole(PostgresRole.UNINITIALIZED);
+    parts.config().writePgpass();
     List<String> methods = pg.createReplicaMethods() == null || pg.createReplicaMethods().isEmpty()
         ? List.of("basebackup") : pg.createReplicaMethods();
     List<String> failures = new ArrayList<>();
     for (String method : methods) {
-      if (c.async().isCancelled()) {
+      if (parts.async().isCancelled()) {
         break;
       }
       boolean ok;
@@ -79,15 +79,15 @@ final class ReplicaCloner {
         ok = custom(method, m, source);
       }
       if (ok) {
-        c.files().saveBaseConfig();
-        c.setStateName("stopped");
-        c.setRole(PostgresRole.REPLICA);
+        parts.config().files().saveBaseConfig();
+        parts.process().setStateName("stopped");
+        parts.process().setRole(PostgresRole.REPLICA);
         LOG.info("replica created with {}{}", method, source == null ? "" : " from " + source.memberName());
         return;
       }
       failures.add(method);
     }
-    c.setStateName("stopped");
+    parts.process().setStateName("stopped");
     removeQuietly();
     throw new PostgresException("failed to create a replica" + (source == null ? "" : " from "
         + source.memberName()) + "; methods tried: " + (failures.isEmpty() ? "none applicable" : failures));
@@ -99,16 +99,16 @@ final class ReplicaCloner {
     ci.put("host", source.host());
     ci.put("port", Integer.toString(source.port()));
     ci.put("user", repl.username());
-    ci.put("application_name", c.settings().name());
+    ci.put("application_name", parts.settings().name());
     if (repl.options() != null) {
       ci.putAll(repl.options());
     }
-    List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("pg_basebackup"), "--pgdata=" + c.dataDir(),
+    List<String> cmd = new ArrayList<>(List.of(parts.binaries().tool("pg_basebackup"), "--pgdata=" + parts.dataDir(),
         "-X", "stream", "--dbname=" + Conninfo.render(ci), "--progress"));
     for (Option o : pg.basebackup() == null ? List.<Option>of() : pg.basebackup()) {
       if (FORBIDDEN_BASEBACKUP.contains(o.name())) {
         LOG.error("pg_basebackup option '{}' is not allowed; ignored", o.name());
-      } else if ("compress".equals(o.name()) && (c.serverVersionNum() < 150000 || o.value() == null
+      } else if ("compress".equals(o.name()) && (parts.serverVersionNum() < 150000 || o.value() == null
           || !o.value().startsWith("server-"))) {
         LOG.error("pg_basebackup option compress={} is only allowed as server-* on PG 15+; ignored", o.value());
       } else {
@@ -116,23 +116,23 @@ final class ReplicaCloner {
       }
     }
     for (int attempt = 1; attempt <= BASEBACKUP_ATTEMPTS; attempt++) {
-      c.removeDataDirectoryBlocking();
-      c.binaries().createPrivateDirectory(c.dataDir());
-      c.async().progress("running pg_basebackup from " + source.memberName(), 0);
+      parts.dataDirectory().remove();
+      parts.binaries().createPrivateDirectory(parts.dataDir());
+      parts.async().progress("running pg_basebackup from " + source.memberName(), 0);
       int[] lastPercent = {-1};
-      ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> {
+      ToolRunner.Result r = parts.tools().runTool(cmd, Map.of(), null, line -> {
         OptionalInt pct = BasebackupProgress.percent(line);
         if (pct.isPresent()) {
           if (pct.getAsInt() != lastPercent[0]) {
             lastPercent[0] = pct.getAsInt();
             LOG.info("clone progress: {}", line.trim());
-            c.async().progress("running pg_basebackup from " + source.memberName(), pct.getAsInt());
+            parts.async().progress("running pg_basebackup from " + source.memberName(), pct.getAsInt());
           }
         } else if (!line.isBlank()) {
           LOG.info("pg_basebackup: {}", line);
           if (line.contains("waiting for checkpoint")) {
             // a spread checkpoint on the source can take minutes before the first byte is copied
-            c.async().progress("pg_basebackup from " + source.memberName() + ": waiting for checkpoint",
+            parts.async().progress("pg_basebackup from " + source.memberName() + ": waiting for checkpoint",
                 Math.max(0, lastPercent[0]));
           }
         }
@@ -141,24 +141,24 @@ final class ReplicaCloner {
         return true;
       }
       LOG.error("Error when fetching backup: pg_basebackup exited with code={}: {}", r.exitCode(), r.tail(20));
-      if (c.async().isCancelled() || attempt == BASEBACKUP_ATTEMPTS) {
+      if (parts.async().isCancelled() || attempt == BASEBACKUP_ATTEMPTS) {
         break;
       }
       LOG.info("Trying again in 5 seconds");
-      PostgresController.sleepQuietly(RETRY_DELAY_MILLIS);
+      PgProcess.sleepQuietly(RETRY_DELAY_MILLIS);
     }
     return false;
   }
 
   private boolean custom(String method, CustomMethod m, ReplicationSource source) throws IOException {
     if (!m.keepData()) {
-      c.removeDataDirectoryBlocking();
+      parts.dataDirectory().remove();
     }
     List<String> args = new ArrayList<>();
     if (!m.noParams()) {
-      args.add("--scope=" + c.settings().scope());
+      args.add("--scope=" + parts.settings().scope());
       args.add("--role=replica");
-      args.add("--datadir=" + c.dataDir());
+      args.add("--datadir=" + parts.dataDir());
       if (source != null) {
         Map<String, String> ci = new LinkedHashMap<>();
         ci.put("host", source.host());
@@ -171,14 +171,14 @@ final class ReplicaCloner {
     if (m.extraParams() != null) {
       m.extraParams().forEach((k, v) -> args.add("--" + k + "=" + v));
     }
-    c.async().progress("running replica method " + method, -1);
-    ToolRunner.Result r = c.runScript(m.command(), args, Map.of(), null);
+    parts.async().progress("running replica method " + method, -1);
+    ToolRunner.Result r = parts.tools().runScript(m.command(), args, Map.of(), null);
     if (!r.ok()) {
       LOG.error("replica method {} failed (exit {}): {}", method, r.exitCode(), r.tail(20));
       return false;
     }
-    if (!Files.isRegularFile(c.dataDir().resolve("PG_VERSION"))) {
-      LOG.error("replica method {} left no data directory at {}", method, c.dataDir());
+    if (!Files.isRegularFile(parts.dataDir().resolve("PG_VERSION"))) {
+      LOG.error("replica method {} left no data directory at {}", method, parts.dataDir());
       return false;
     }
     return true;
@@ -186,9 +186,9 @@ final class ReplicaCloner {
 
   private void removeQuietly() {
     try {
-      c.removeDataDirectoryBlocking();
+      parts.dataDirectory().remove();
     } catch (IOException e) {
-      LOG.error("could not remove {} after a failed clone: {}", c.dataDir(), e.getMessage());
+      LOG.error("could not remove {} after a failed clone: {}", parts.dataDir(), e.getMessage());
     }
   }
 }

@@ -33,12 +33,12 @@ final class Rewinder {
   private static final Set<String> FORBIDDEN = Set.of("target-pgdata", "source-pgdata", "source-server",
       "write-recovery-conf", "dry-run", "restore-target-wal", "config-file", "no-ensure-shutdown", "version", "help");
 
-  private final PostgresController c;
+  private final PgParts parts;
   private final PostgresSettings pg;
 
-  Rewinder(PostgresController controller) {
-    this.c = controller;
-    this.pg = controller.pg();
+  Rewinder(PgParts parts) {
+    this.parts = parts;
+    this.pg = parts.pg();
   }
 
   /** The local position: timeline, LSN and whether it is a cleanly shut down primary's checkpoint. */
@@ -57,13 +57,13 @@ final class Rewinder {
           leader.memberName(), remote.timeline(), needed ? "rewind needed" : "no rewind needed");
       LOG.info("{}", reason);
       return new RewindCheck(needed, local.rewindPossible() && Files.isExecutable(
-          Path.of(c.binaries().tool("pg_rewind"))), local.timeline(), remote.timeline(), reason);
+          Path.of(parts.binaries().tool("pg_rewind"))), local.timeline(), remote.timeline(), reason);
     }));
   }
 
   private Future<LocalPosition> localPosition() {
-    if (c.isRunning()) {
-      return c.state().compose(s -> c.controlData().map(cd -> {
+    if (parts.process().isRunning()) {
+      return parts.state().compose(s -> parts.blocking(parts.tools()::controlData).map(cd -> {
         if (s.timeline() == null) {
           throw new PostgresException("cannot read the local timeline of the running server");
         }
@@ -71,11 +71,11 @@ final class Rewinder {
         return new LocalPosition(s.timeline(), lsn, false, cd.rewindPossible());
       }));
     }
-    return c.blocking(() -> {
-      ControlData cd = c.controlDataBlocking();
+    return parts.blocking(() -> {
+      ControlData cd = parts.tools().controlData();
       if (!cd.shutDownCleanly()) {
         crashRecoveryBlocking();
-        cd = c.controlDataBlocking();
+        cd = parts.tools().controlData();
       }
       if ("shut down".equals(cd.clusterState())) {
         return new LocalPosition(cd.latestCheckpointTimeline(), cd.latestCheckpointLsn(), true, cd.rewindPossible());
@@ -87,8 +87,9 @@ final class Rewinder {
   }
 
   private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {
-    return c.oneShot(c.remoteConnectOptions(leader, rewindUser()), "read the timeline of " + leader.memberName(),
-        PostgresController.QUERY_BOUND, conn ->
+    PgConnections sql = parts.connections();
+    return sql.oneShot(sql.remoteConnectOptions(leader, rewindUser()), "read the timeline of " + leader.memberName(),
+        PgConnections.QUERY_BOUND, conn ->
         conn.query("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
                 + "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END").execute()
             .compose(rows -> {
@@ -110,19 +111,19 @@ final class Rewinder {
 
   /** The rewind role on PG 11+ (docs/postgres.md §6.3), the superuser otherwise or when no rewind role is configured. */
   private PgUser rewindUser() {
-    return pg.rewind() != null && pg.rewind().username() != null && c.serverVersionNum() >= 110000
+    return pg.rewind() != null && pg.rewind().username() != null && parts.serverVersionNum() >= 110000
         ? pg.rewind() : pg.superuser();
   }
 
   Future<Void> rewind(ReplicationSource leader) {
-    return c.blocking(() -> {
-      c.async().progress("stopping PostgreSQL before pg_rewind", -1);
-      c.stopBlockingForAction(StopMode.FAST);
+    return parts.blocking(() -> {
+      parts.async().progress("stopping PostgreSQL before pg_rewind", -1);
+      parts.process().stop(StopMode.FAST, parts.pgCtlTimeout(), null);
       crashRecoveryBlocking();
       return null;
     })
         .compose(v -> checkpointOnLeader(leader))
-        .compose(v -> c.blocking(() -> {
+        .compose(v -> parts.blocking(() -> {
           runPgRewind(leader);
           return null;
         }));
@@ -133,7 +134,8 @@ final class Rewinder {
    * shows the old timeline and pg_rewind would find nothing to do.
    */
   private Future<Void> checkpointOnLeader(ReplicationSource leader) {
-    return c.checkpointAt(c.remoteConnectOptions(leader, pg.superuser()), Duration.ofSeconds(pg.pgCtlTimeout()))
+    PgConnections sql = parts.connections();
+    return sql.checkpoint(sql.remoteConnectOptions(leader, pg.superuser()), Duration.ofSeconds(pg.pgCtlTimeout()))
         .recover(e -> {
           LOG.warn("could not issue a CHECKPOINT on {}: {}", leader.memberName(), e.getMessage());
           return Future.succeededFuture();
@@ -141,7 +143,7 @@ final class Rewinder {
   }
 
   private void runPgRewind(ReplicationSource leader) throws IOException {
-    c.async().progress("running pg_rewind from " + leader.memberName(), -1);
+    parts.async().progress("running pg_rewind from " + leader.memberName(), -1);
     PgUser user = rewindUser();
     Map<String, String> ci = new LinkedHashMap<>();
     ci.put("host", leader.host());
@@ -151,7 +153,7 @@ final class Rewinder {
     if (user.options() != null) {
       ci.putAll(user.options());
     }
-    List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("pg_rewind"), "-D", c.dataDir().toString(),
+    List<String> cmd = new ArrayList<>(List.of(parts.binaries().tool("pg_rewind"), "-D", parts.dataDir().toString(),
         "--source-server=" + Conninfo.render(ci)));
     for (Option o : pg.rewindOptions() == null ? List.<Option>of() : pg.rewindOptions()) {
       if (FORBIDDEN.contains(o.name())) {
@@ -160,23 +162,23 @@ final class Rewinder {
         cmd.add(o.asArgument());
       }
     }
-    RecoveryConfig target = c.recoveryTarget();
-    if (target != null && target.restoreCommand() != null && c.serverVersionNum() >= 130000) {
+    RecoveryConfig target = parts.config().recovery();
+    if (target != null && target.restoreCommand() != null && parts.serverVersionNum() >= 130000) {
       cmd.add("--restore-target-wal");
     }
     Map<Path, byte[]> saved = saveConfigFiles();
     LOG.info("running pg_rewind from {}", leader.memberName());
-    ToolRunner.Result r = c.runTool(cmd, Map.of(), null, line -> LOG.info("pg_rewind: {}", line));
+    ToolRunner.Result r = parts.tools().runTool(cmd, Map.of(), null, line -> LOG.info("pg_rewind: {}", line));
     restoreConfigFiles(saved);
     if (r.ok()) {
       LOG.info("pg_rewind finished successfully");
-      c.setStateName("stopped");
+      parts.process().setStateName("stopped");
       return;
     }
     LOG.error("Failed to rewind from healty primary: {}", leader.memberName());
     if (pg.removeDataDirectoryOnRewindFailure()) {
       LOG.warn("remove_data_directory_on_rewind_failure is set: removing the data directory");
-      c.removeDataDirectoryBlocking();
+      parts.dataDirectory().remove();
     }
     throw new PostgresException("pg_rewind failed (exit " + r.exitCode() + "): " + r.tail(20));
   }
@@ -184,7 +186,7 @@ final class Rewinder {
   /** pg_rewind copies the source's config files over ours: keep ours, as Patroni does. */
   private Map<Path, byte[]> saveConfigFiles() throws IOException {
     Map<Path, byte[]> out = new LinkedHashMap<>();
-    PgConfigFiles f = c.files();
+    PgConfigFiles f = parts.config().files();
     for (Path p : List.of(f.postgresqlConf(), f.baseConf(), f.hbaFile(), f.identFile())) {
       if (Files.isRegularFile(p)) {
         out.put(p, Files.readAllBytes(p));
@@ -196,7 +198,7 @@ final class Rewinder {
   private void restoreConfigFiles(Map<Path, byte[]> saved) throws IOException {
     for (Map.Entry<Path, byte[]> e : saved.entrySet()) {
       if (Files.isDirectory(e.getKey().getParent())) {
-        c.binaries().writeFile(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8), "rw-------");
+        parts.binaries().writeFile(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8), "rw-------");
       }
     }
   }
@@ -209,10 +211,10 @@ final class Rewinder {
    * @return true when the cluster is (now) cleanly shut down
    */
   boolean crashRecoveryBlocking() throws IOException {
-    if (c.isRunning()) {
+    if (parts.process().isRunning()) {
       throw new PostgresException("crash recovery needs PostgreSQL stopped");
     }
-    ControlData cd = c.controlDataBlocking();
+    ControlData cd = parts.tools().controlData();
     if (cd.shutDownCleanly()) {
       return true;
     }
@@ -222,23 +224,23 @@ final class Rewinder {
       LOG.info("no crash recovery for a replica (cluster state '{}')", cd.clusterState());
       return false;
     }
-    if (Files.exists(c.dataDir().resolve("backup_label"))) {
+    if (Files.exists(parts.dataDir().resolve("backup_label"))) {
       LOG.info("skipping crash recovery: backup_label exists");
       return false;
     }
     LOG.info("doing crash recovery in a single user mode (cluster state '{}')", cd.clusterState());
-    c.async().progress("crash recovery", -1);
-    Path signal = c.dataDir().resolve("standby.signal");
+    parts.async().progress("crash recovery", -1);
+    Path signal = parts.dataDir().resolve("standby.signal");
     boolean hadSignal = Files.exists(signal);
     // single-user mode refuses standby mode
     Files.deleteIfExists(signal);
     try {
-      c.files().saveBaseConfig();
-      List<String> cmd = new ArrayList<>(List.of(c.binaries().tool("postgres"), "--single", "-D",
-          c.dataDir().toString(), "--config-file=" + c.files().postgresqlConf()));
-      cmd.addAll(c.serverParameters().arguments());
+      parts.config().files().saveBaseConfig();
+      List<String> cmd = new ArrayList<>(List.of(parts.binaries().tool("postgres"), "--single", "-D",
+          parts.dataDir().toString(), "--config-file=" + parts.config().files().postgresqlConf()));
+      cmd.addAll(parts.config().serverParameters().arguments());
       cmd.add(pg.database() == null ? "postgres" : pg.database());
-      ToolRunner.Result r = c.runTool(cmd, Map.of(), Duration.ofSeconds(Math.max(60, pg.pgCtlTimeout() * 5L)),
+      ToolRunner.Result r = parts.tools().runTool(cmd, Map.of(), Duration.ofSeconds(Math.max(60, pg.pgCtlTimeout() * 5L)),
           line -> LOG.info("postgres --single: {}", line));
       if (!r.ok()) {
         throw new PostgresException("crash recovery in single-user mode failed (exit " + r.exitCode() + "): "
@@ -246,10 +248,10 @@ final class Rewinder {
       }
     } finally {
       if (hadSignal) {
-        c.binaries().writeFile(signal, "", "rw-------");
+        parts.binaries().writeFile(signal, "", "rw-------");
       }
     }
-    return c.controlDataBlocking().shutDownCleanly();
+    return parts.tools().controlData().shutDownCleanly();
   }
 
   private static long nz(Long v) {

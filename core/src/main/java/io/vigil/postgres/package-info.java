@@ -14,7 +14,8 @@
  *       controller.follow(RecoveryConfig.following(source, myName))))};</li>
  *   <li>lock holder that is a replica: {@code promote()}, then {@code checkpoint()} (post-promote CHECKPOINT),
  *       then {@code syncReplicationSlots(...)} each cycle;</li>
- *   <li>primary without the lock: {@code demote(DemoteMode, RecoveryConfig)};</li>
+ *   <li>primary without the lock (demote, in {@code runtime.ActionRunner}): {@code checkpoint(bound)} when
+ *       graceful, {@code stop(mode, killAfter)}, then {@code follow(RecoveryConfig)};</li>
  *   <li>replica of a new leader: {@code follow(RecoveryConfig.following(leaderSource, myName))}, and, when the
  *       leader's timeline is ahead, {@code tryRun("rewind", () -> repairDivergence(leaderSource))};</li>
  *   <li>PostgreSQL not running: {@code crashRecovery()} when needed, then {@code start()} /

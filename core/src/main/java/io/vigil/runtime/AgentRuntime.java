@@ -8,7 +8,6 @@ import io.vigil.bus.HaRequest;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
-import io.vigil.cluster.Member;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.GlobalConfigParser;
 import io.vigil.config.Settings;
@@ -19,10 +18,6 @@ import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
 import io.vigil.postgres.PostgresState;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +53,11 @@ public final class AgentRuntime {
     }
     DcsFactory factory = DcsPlugins.find(settings.dcs().kind())
         .orElseThrow(() -> new IllegalStateException(DcsPlugins.missingPluginMessage(settings.dcs().kind())));
+    return run(settings, factory);
+  }
+
+  /** {@link #run(Settings)} with the DCS plugin given (tests pass their own). */
+  static int run(Settings settings, DcsFactory factory) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
         .setInternalBlockingPoolSize(4));
     RecordCodec.register(vertx, NodeStatus.class);
@@ -73,8 +73,8 @@ public final class AgentRuntime {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     try {
-      if (anotherNodeWithMyNameIsAlive(dcs, settings, stop)) {
-        LOG.error("Can't start; there is already a node named '{}' running", settings.name());
+      if (UniqueName.takenByALiveNode(clusterAtStartup(dcs, stop), settings.name())) {
+        LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
       HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
@@ -123,12 +123,8 @@ public final class AgentRuntime {
     }
   }
 
-  /**
-   * docs/ha-rules.md §2.0: wait for the DCS, then look for a member key with this name whose REST API still answers
-   * {@code /liveness}; a crashed predecessor's key (no answer) is fine.
-   */
-  private static boolean anotherNodeWithMyNameIsAlive(Dcs dcs, Settings settings, CountDownLatch stop)
-      throws InterruptedException {
+  /** docs/ha-rules.md §2.0: waits for the DCS to answer once; null when asked to stop before it did. */
+  private static Cluster clusterAtStartup(Dcs dcs, CountDownLatch stop) throws InterruptedException {
     Cluster cluster = null;
     while (cluster == null && stop.getCount() > 0) {
       try {
@@ -138,19 +134,7 @@ public final class AgentRuntime {
         Thread.sleep(STARTUP_RETRY.toMillis());
       }
     }
-    Member same = cluster == null ? null : cluster.member(settings.name()).orElse(null);
-    if (same == null || same.apiUrl() == null) {
-      return false;
-    }
-    String base = PeerProbe.apiBase(same);
-    try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(base + "/liveness"))
-          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-      return answer.statusCode() == 200;
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      return false;
-    }
+    return cluster;
   }
 
   /** Waits on the main thread (never an event loop) for start-up and shutdown steps. */

@@ -3,13 +3,9 @@ package io.vigil.runtime;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vigil.api.RestartRequest;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
-import io.vigil.bus.HaReply;
-import io.vigil.bus.HaRequest;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
@@ -104,7 +100,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   /**
    * @param dcs this agent's DCS client (shared with the REST API)
-   * @param exit called with an exit code when the engine decides the agent must stop (duplicate name, ...)
+   * @param exit called with an exit code when the engine decides the agent must stop (failed bootstrap, system ID
+   *     mismatch, ...)
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
     this.settings = settings;
@@ -132,7 +129,9 @@ public final class HaLoopVerticle extends AbstractVerticle {
       applyGlobalConfig(initial);
       vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
       vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
-      vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, this::onRequest);
+      HaRequests requests = new HaRequests(vertx, state, async, () -> settings.name(), () -> lastPostgres,
+          () -> haSettings.global().ttl(), HaLoopVerticle::nowMillis, this::wake);
+      vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, requests::handle);
       vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
       dcs.watch(change -> vertx.runOnContext(v -> wake("DCS: " + change)));
       leaseGuardTimerId = vertx.setPeriodic(LEASE_GUARD_PERIOD_MILLIS, id -> checkLease());
@@ -623,138 +622,6 @@ public final class HaLoopVerticle extends AbstractVerticle {
           applyGlobalConfig(haSettings.global());
           wake("reload");
         });
-  }
-
-  // --- REST requests (Addresses.HA_REQUEST) ---
-
-  private void onRequest(Message<Object> msg) {
-    Object body = msg.body();
-    if (body instanceof HaRequest.Restart r) {
-      restartNow(msg, r);
-    } else if (body instanceof HaRequest.ScheduleRestart r) {
-      scheduleRestart(msg, r);
-    } else if (body instanceof HaRequest.CancelScheduledRestart) {
-      if (state.scheduledRestart == null) {
-        msg.reply(new HaReply(404, "no restarts are scheduled"));
-      } else {
-        state.scheduledRestart = null;
-        state.restartRequest = null;
-        msg.reply(new HaReply(200, "scheduled restart deleted"));
-      }
-    } else if (body instanceof HaRequest.Reload) {
-      msg.reply(new HaReply(202, "reload scheduled"));
-      vertx.eventBus().send(Addresses.AGENT_RELOAD, "POST /reload");
-    } else if (body instanceof HaRequest.Reinitialize r) {
-      reinitialize(msg, r);
-    } else if (body instanceof HaRequest.FailsafeHeartbeat f) {
-      failsafeHeartbeat(msg, f);
-    } else {
-      msg.fail(400, "unknown request " + body);
-    }
-  }
-
-  private void restartNow(Message<Object> msg, HaRequest.Restart r) {
-    PostgresState s = lastPostgres;
-    if (!restartMatches(s, r.role(), r.postgresVersion(), r.restartPending())) {
-      msg.reply(new HaReply(503, "restart conditions are not satisfied"));
-      return;
-    }
-    if (state.running != null) {
-      msg.reply(new HaReply(503, state.running.name() + " already in progress"));
-      return;
-    }
-    state.restartRequest = new LocalState.RestartRequest(null, r.timeoutSeconds(), role(r.role()),
-        r.restartPending(), s == null ? null : s.postmasterStartTime());
-    state.reply(state.restartWaiter, 503, "restart request replaced by a newer one");
-    state.restartWaiter = msg;
-    wake("restart request");
-  }
-
-  private void scheduleRestart(Message<Object> msg, HaRequest.ScheduleRestart r) {
-    if (state.scheduledRestart != null) {
-      msg.reply(new HaReply(409, "Another restart is already scheduled"));
-      return;
-    }
-    PostgresState s = lastPostgres;
-    Map<String, Object> shown = new LinkedHashMap<>();
-    shown.put("schedule", r.schedule().toString());
-    shown.put("postmaster_start_time", s == null ? null : s.postmasterStartTime());
-    if (r.role() != null) {
-      shown.put("role", r.role());
-    }
-    if (r.postgresVersion() != null) {
-      shown.put("postgres_version", r.postgresVersion());
-    }
-    if (r.restartPending()) {
-      shown.put("restart_pending", true);
-    }
-    if (r.timeoutSeconds() != null) {
-      shown.put("timeout", r.timeoutSeconds());
-    }
-    state.scheduledRestart = shown;
-    state.restartRequest = new LocalState.RestartRequest(r.schedule().toInstant(), r.timeoutSeconds(), role(r.role()),
-        r.restartPending(), s == null ? null : s.postmasterStartTime());
-    msg.reply(new HaReply(202, "Restart scheduled"));
-  }
-
-  private static PostgresRole role(String name) {
-    if (name == null) {
-      return null;
-    }
-    return PostgresRole.fromPatroniName(name);
-  }
-
-  /** Patroni's restart_matches, re-checked on the live state (the REST layer checked the published one). */
-  private static boolean restartMatches(PostgresState s, String role, String version, boolean pendingOnly) {
-    if (s == null) {
-      return role == null && version == null && !pendingOnly;
-    }
-    String mine = s.isPrimary() ? "primary" : "replica";
-    return RestartRequest.mismatch(role, version, pendingOnly, mine, s.serverVersion(), s.pendingRestart()) == null;
-  }
-
-  private void reinitialize(Message<Object> msg, HaRequest.Reinitialize r) {
-    Cluster c = state.lastCluster;
-    if (c == null || c.isUnlocked()) {
-      msg.reply(new HaReply(503, "Cluster has no leader, can not reinitialize"));
-      return;
-    }
-    if (settings.name().equals(c.leaderName())) {
-      msg.reply(new HaReply(503, "I am the leader, can not reinitialize"));
-      return;
-    }
-    if (state.running != null && !r.force()) {
-      msg.reply(new HaReply(503, state.running.name() + " already in progress"));
-      return;
-    }
-    if (r.force()) {
-      async.cancel();
-    }
-    state.reinitializeRequest = new LocalState.ReinitializeRequest(r.force(), r.fromLeader());
-    msg.reply(new HaReply(200, "reinitialize started"));
-    wake("reinitialize request");
-  }
-
-  private void failsafeHeartbeat(Message<Object> msg, HaRequest.FailsafeHeartbeat f) {
-    PostgresState s = lastPostgres;
-    if (s != null && s.isPrimary()) {
-      msg.reply(new HaReply(500, "Running as a leader"));
-      return;
-    }
-    Object name = f.body().get("name");
-    if (name == null) {
-      msg.reply(new HaReply(500, "no leader name in the failsafe request"));
-      return;
-    }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("conn_url", f.body().get("conn_url"));
-    data.put("api_url", f.body().get("api_url"));
-    data.put("role", "primary");
-    data.put("state", "running");
-    state.failsafeLeader = new Member(String.valueOf(name), 0, null, data);
-    state.failsafeLeaderUntilMillis = nowMillis() + haSettings.global().ttl() * 1000L;
-    Long lsn = s == null ? null : s.walPosition();
-    msg.reply(new HaReply(200, "Accepted", lsn == null ? Map.of() : Map.of("lsn", Long.toString(lsn))));
   }
 
   // --- shutdown (docs/ha-rules.md §2.9) ---

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -433,6 +436,25 @@ public class SettingsLoaderTest {
         file + ": ttl: ignored: it is read only from the DCS /config key; set it under bootstrap.dcs",
         file + ": restapi.lisen: unknown key, ignored",
         file + ": scoop: unknown key, ignored"), loaded.warnings());
+  }
+
+  @Test
+  void theKeysOfTheDcsSectionComeFromItsPlugin() throws Exception {
+    Path file = write("node.yml", BASE.replace("  hosts: 127.0.0.1:2379\n",
+        "  hosts: 127.0.0.1:2379\n  only_the_plugin_knows: 1\n  use_proxies: true\n"));
+    // the plugin knows hosts and only_the_plugin_knows: use_proxies (an etcd3 key of Patroni's) is unknown to it
+    Function<String, Optional<Set<String>>> plugin = section -> "etcd3".equals(section)
+        ? Optional.of(Set.of("hosts", "only_the_plugin_knows")) : Optional.empty();
+    SettingsLoader.Loaded loaded = SettingsLoader.load(file, Map.of(), dir, plugin);
+    assertEquals(List.of(file + ": etcd3.use_proxies: unknown key, ignored"), loaded.warnings());
+    assertEquals(1, loaded.settings().dcs().options().get("only_the_plugin_knows"));
+  }
+
+  @Test
+  void withoutItsPluginTheDcsSectionsKeysAreNotJudged() throws Exception {
+    // the node refuses to start without the plugin (DcsPlugins.missingPluginMessage); the loader does not guess
+    Path file = write("node.yml", BASE.replace("  hosts: 127.0.0.1:2379\n", "  hosts: 127.0.0.1:2379\n  hostz: x\n"));
+    assertEquals(List.of(), SettingsLoader.load(file, Map.of(), dir, section -> Optional.empty()).warnings());
   }
 
   @Test

@@ -198,6 +198,6 @@ final class Clusters {
   ClusterView view() {
     Cluster c = build();
     Cluster old = lastLeaderCluster != null ? lastLeaderCluster : c.isUnlocked() ? null : c;
-    return new ClusterView(c, reachable, old, peers, failsafeAcks, false);
+    return new ClusterView(c, reachable, old, peers, failsafeAcks);
   }
 }

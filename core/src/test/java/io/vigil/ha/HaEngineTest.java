@@ -88,13 +88,6 @@ class HaEngineTest {
 
   static Stream<Arguments> scenarios() {
     return Stream.of(
-        // §2.0 startup
-        row("§2.0 a live member with my name: exit",
-            Clusters.initializedWithLeader().view().withDuplicateMemberAlive(true),
-            Locals.runningReplica("pg2").build(),
-            List.of(new Exit("Can't start; there is already a node named 'pg2' running", 1)),
-            "Can't start; there is already a node named 'pg2' running"),
-
         // §2.1 step 5/6: lock holder housekeeping
         row("§2.1.5 lock holder writes a missing initialize key",
             Clusters.initializedWithLeader().withInitialize(null).view(),

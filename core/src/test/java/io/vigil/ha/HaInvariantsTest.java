@@ -149,7 +149,7 @@ class HaInvariantsTest {
       }
     }
     var pg = c.local().postgres();
-    if (pg.isPrimary() && !c.paused() && !c.local().shutdownRequested() && !c.view().duplicateMemberAlive()) {
+    if (pg.isPrimary() && !c.paused() && !c.local().shutdownRequested()) {
       Cluster cluster = c.cluster();
       boolean confirmed = c.gc().failsafeMode() && cluster != null && cluster.failsafe() != null
           && cluster.failsafe().members().containsKey(c.local().name())

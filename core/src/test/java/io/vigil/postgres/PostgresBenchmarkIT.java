@@ -60,7 +60,10 @@ class PostgresBenchmarkIT {
       List<String> pgbench = new ArrayList<>(List.of("/usr/lib/postgresql/15/bin/pgbench", "-i", "-s", "7", "-q",
           "-h", "127.0.0.1", "-p", Integer.toString(ps.postgresql().listen().port()), "-U", "postgres", "postgres"));
       ProcessBuilder pb = new ProcessBuilder(primary.binaries().asPostgres(pgbench)).inheritIO();
-      pb.environment().put("PGPASSFILE", primary.files().pgpass().toString());
+      Path data = ps.postgresql().dataDir().toAbsolutePath();
+      Path pgpass = ps.postgresql().pgpass() != null ? ps.postgresql().pgpass()
+          : data.resolveSibling("pgpass." + data.getFileName());
+      pb.environment().put("PGPASSFILE", pgpass.toString());
       assertEquals(0, pb.start().waitFor());
       long pgbenchMs = millisSince(t1);
       long size = await(primary.pool().query("SELECT pg_database_size('postgres')").execute()).iterator().next()

@@ -324,7 +324,10 @@ class PostgresControllerIT {
     assertTrue(await(b.pg().start()));
     assertEquals(2, await(b.pg().state()).timeline());
 
-    assertTrue(await(b.pg().demote(DemoteMode.GRACEFUL, null)));
+    // the HA loop's graceful demote (runtime/ActionRunner): CHECKPOINT, fast stop, start following nobody
+    await(b.pg().checkpoint());
+    await(b.pg().stop(StopMode.FAST));
+    assertTrue(await(b.pg().follow(new RecoveryConfig(null, null, null, Map.of()))));
     PostgresState s = await(b.pg().state());
     assertTrue(s.inRecovery());
     assertEquals(PostgresRole.REPLICA, s.role());

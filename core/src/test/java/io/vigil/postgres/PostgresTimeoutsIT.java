@@ -36,6 +36,8 @@ class PostgresTimeoutsIT {
   private Vertx vertx;
   private Path base;
   private PostgresController pg;
+  /** Connections of their own to the same server, as the controller's parts open them. */
+  private PgConnections sql;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -46,6 +48,7 @@ class PostgresTimeoutsIT {
         PgFixtures.freePort(), PgFixtures.parameters(sockets)), PgFixtures.bootstrap(List.<Option>of()));
     AsyncExecutor async = new AsyncExecutor(vertx);
     pg = await(PostgresController.create(vertx, s, async), 30);
+    sql = new PgConnections(vertx, s.postgresql(), sockets::toString);
     await(async.tryRun("bootstrap", pg::bootstrap).result(), 120);
   }
 
@@ -57,6 +60,7 @@ class PostgresTimeoutsIT {
       } catch (Exception e) {
         // keep tearing down
       }
+      sql.closePool();
       await(pg.close(), 30);
     }
     await(vertx.close(), 30);
@@ -65,28 +69,30 @@ class PostgresTimeoutsIT {
 
   @Test
   void everyConnectionCarriesConnectAndStatementTimeouts() throws Exception {
-    PgConnectOptions local = pg.localConnectOptions();
+    PgConnectOptions local = sql.localConnectOptions();
     assertEquals("2000", local.getProperties().get("statement_timeout"));
-    assertEquals(3000, PostgresController.transportOptions().getConnectTimeout());
-    assertEquals("2s", await(pg.withConnection("show", c -> c.query("SHOW statement_timeout").execute()
+    assertEquals(3000, PgConnections.transportOptions().getConnectTimeout());
+    assertEquals("2s", await(sql.withConnection("show", c -> c.query("SHOW statement_timeout").execute()
         .map(rs -> rs.iterator().next().getString(0))), 10));
     // the server enforces it: a statement that runs longer is cancelled
-    Throwable slow = failure(pg.withConnection("sleep", c -> c.query("SELECT pg_sleep(4)").execute()), 10);
+    Throwable slow = failure(sql.withConnection("sleep", c -> c.query("SELECT pg_sleep(4)").execute()), 10);
     assertTrue(String.valueOf(slow.getMessage()).contains("statement timeout"), String.valueOf(slow));
   }
 
   @Test
   void longOperationsGetTheirOwnLongerBound() throws Exception {
-    PgConnectOptions longer = PostgresController.withStatementTimeout(pg.localConnectOptions(), Duration.ofSeconds(30));
-    assertEquals("30s", await(pg.oneShot(longer, "show", Duration.ofSeconds(33),
+    PgConnectOptions longer = PgConnections.withStatementTimeout(sql.localConnectOptions(), Duration.ofSeconds(30));
+    assertEquals("30s", await(sql.oneShot(longer, "show", Duration.ofSeconds(33),
         c -> c.query("SHOW statement_timeout").execute().map(rs -> rs.iterator().next().getString(0))), 10));
-    await(pg.oneShot(longer, "sleep", Duration.ofSeconds(33), c -> c.query("SELECT pg_sleep(2.5)").execute()), 10);
+    await(sql.oneShot(longer, "sleep", Duration.ofSeconds(33), c -> c.query("SELECT pg_sleep(2.5)").execute()), 10);
     await(pg.checkpoint(), 60);
   }
 
   @Test
   void aFrozenServerFailsStateQueriesWithinFiveSeconds() throws Exception {
     assertTrue(await(pg.state(), 10).running());
+    // a pooled connection to a backend that will freeze, as the controller's pool has one
+    await(sql.withConnection("select 1", c -> c.query("SELECT 1").execute()), 10);
     List<Long> frozen = new ArrayList<>();
     try {
       // the postmaster and its backends, as a frozen host would be: TCP still completes, nothing answers
@@ -95,7 +101,7 @@ class PostgresTimeoutsIT {
       frozen.add(postmaster);
       frozen.addAll(children(postmaster));
       signal("STOP", frozen);
-      long boundMs = PostgresController.QUERY_BOUND.toMillis() + SLACK_MS;
+      long boundMs = PgConnections.QUERY_BOUND.toMillis() + SLACK_MS;
       for (int i = 0; i < 2; i++) {
         // first on the pooled connection to a frozen backend, then on a new one to the frozen postmaster
         long start = System.nanoTime();
@@ -105,7 +111,7 @@ class PostgresTimeoutsIT {
         assertTrue(s.running());
         assertNull(s.timeline(), "values unknown: " + s);
         start = System.nanoTime();
-        Throwable e = failure(pg.withConnection("select 1", c -> c.query("SELECT 1").execute()), 20);
+        Throwable e = failure(sql.withConnection("select 1", c -> c.query("SELECT 1").execute()), 20);
         ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e instanceof PostgresException, String.valueOf(e));
         assertTrue(ms <= boundMs, "query took " + ms + " ms");

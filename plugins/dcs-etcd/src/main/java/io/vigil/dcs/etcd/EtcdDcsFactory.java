@@ -6,12 +6,20 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
 import java.util.List;
+import java.util.Set;
 
 /** The {@code etcd3:} DCS plugin: Patroni's etcd v3 backend (docs/dcs-layout.md §1.4) over jetcd. */
 public final class EtcdDcsFactory implements DcsFactory {
   @Override
   public String name() {
     return "etcd3";
+  }
+
+  /** Patroni's etcd3 section keys. */
+  @Override
+  public Set<String> configKeys() {
+    return Set.of("host", "hosts", "url", "proxy", "srv", "srv_suffix", "protocol", "username", "password",
+        "cacert", "cert", "key", "use_proxies", "retry_timeout");
   }
 
   @Override

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.config.DcsSettings;
+import io.vigil.config.SettingsLoader;
+import io.vigil.config.SettingsLoaderTest;
 import io.vigil.dcs.DcsPlugins;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,6 +76,17 @@ class EtcdOptionsTest {
     assertEquals("s3cr3t", o.password().reveal());
     DcsSettings inUrl = new DcsSettings("etcd3", Map.of("url", "http://u:s3cr3t@h:1"));
     assertFalse(new EtcdDcsFactory().validate(inUrl).toString().contains("s3cr3t"));
+  }
+
+  @Test
+  void anUnknownKeyInTheSectionIsReportedWithTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.yml");
+    Files.writeString(file, SettingsLoaderTest.baseYaml().replace("  hosts: 127.0.0.1:2379\n",
+        "  hosts: 127.0.0.1:2379\n  use_proxies: true\n  hostz: 10.0.0.1:2379\n"));
+    // core's loader asks this plugin (found with ServiceLoader) for the section's keys
+    SettingsLoader.Loaded loaded = SettingsLoader.load(file, Map.of(), dir);
+    assertEquals(List.of(file + ": etcd3.hostz: unknown key, ignored"), loaded.warnings());
+    assertTrue(new EtcdDcsFactory().configKeys().containsAll(Set.of("hosts", "use_proxies", "retry_timeout")));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code zookeeper:} DCS plugin (docs/dcs-layout.md §1.7). Options as Patroni: {@code hosts} (a list or a comma-separated
@@ -16,6 +17,11 @@ public final class ZooKeeperDcsFactory implements DcsFactory {
   @Override
   public String name() {
     return ZooKeeperOptions.SECTION;
+  }
+
+  @Override
+  public Set<String> configKeys() {
+    return Set.of("hosts", "use_ssl", "cacert", "cert", "key", "key_password", "verify", "set_acls", "auth_data");
   }
 
   @Override

@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.config.DcsSettings;
+import io.vigil.config.SettingsLoader;
+import io.vigil.config.SettingsLoaderTest;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.zookeeper.ZooDefs.Perms;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,6 +102,16 @@ class ZooKeeperOptionsTest {
     ZooKeeperOptions options = ZooKeeperOptions.parse(section(Map.of(
         "hosts", "zk:2181", "auth_data", List.of(List.of("digest", "u:p")))));
     assertEquals("u:p", options.authData().get("digest").reveal());
+  }
+
+  @Test
+  void anUnknownKeyInTheSectionIsReportedWithTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.yml");
+    Files.writeString(file, SettingsLoaderTest.baseYaml().replace("etcd3:\n  hosts: 127.0.0.1:2379\n",
+        "zookeeper:\n  hosts: [zk1:2181]\n  set_acls: {admin: [ALL]}\n  use_proxies: true\n"));
+    // core's loader asks this plugin (found with ServiceLoader) for the section's keys: use_proxies is etcd3's
+    SettingsLoader.Loaded loaded = SettingsLoader.load(file, Map.of(), dir);
+    assertEquals(List.of(file + ": zookeeper.use_proxies: unknown key, ignored"), loaded.warnings());
   }
 
   @Test
