@@ -309,12 +309,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       }
       ClusterView view;
       if (cluster.succeeded()) {
-        Cluster c = injectFailsafeLeader(cluster.result());
-        state.lastCluster = c;
-        state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
-        if (!c.isUnlocked()) {
-          state.lastLeaderCluster = c;
-        }
+        Cluster c = remember(cluster.result());
         applyConfigChange(c);
         view = ClusterView.of(c).withLastLeaderCluster(state.lastLeaderCluster);
       } else {
@@ -477,7 +472,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
           return Future.succeededFuture(decision);
         })
         .compose(acted -> abandoned.getAsBoolean() ? Future.succeededFuture(acted)
-            : syncSlots(cluster).compose(v -> publish(acted, cluster)).map(acted))
+            : syncSlots(cluster).compose(v -> clusterToPublish(acted, cluster))
+                .compose(seen -> publish(acted, seen)).map(acted))
         .map(acted -> {
           long loop = haSettings.global().loopWait() * 1000L;
           return acted.wakeInMillis() == null ? loop : Math.min(loop, acted.wakeInMillis());
@@ -527,6 +523,33 @@ public final class HaLoopVerticle extends AbstractVerticle {
     } else {
       LOG.info("{}{} (stopped at {})", prefix, message, stoppedAt.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The cluster the cycle publishes. After a bootstrap wrote initialize, config and the leader key, it is read
+   * again, as Patroni's {@code post_bootstrap} calls {@code load_cluster_from_dcs()}: otherwise the REST API
+   * answers from the keyless snapshot the cycle started with (GET /config: 502) until the next cycle.
+   */
+  private Future<Cluster> clusterToPublish(Decision acted, Cluster read) {
+    boolean wroteConfig = acted.actions().stream().anyMatch(a -> a instanceof Action.WriteDynamicConfig);
+    if (!wroteConfig) {
+      return Future.succeededFuture(read);
+    }
+    return dcs.loadCluster().map(this::remember).otherwise(e -> {
+      LOG.warn("could not read the cluster from the DCS after the bootstrap: {}", e.getMessage());
+      return read;
+    });
+  }
+
+  /** A cluster the DCS just answered with, kept as the latest view. */
+  private Cluster remember(Cluster fromDcs) {
+    Cluster c = injectFailsafeLeader(fromDcs);
+    state.lastCluster = c;
+    state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
+    if (!c.isUnlocked()) {
+      state.lastLeaderCluster = c;
+    }
+    return c;
   }
 
   /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (§2.1 step 15). */
