@@ -50,7 +50,9 @@ final class ClusterHandler {
     cachedOrFresh().onComplete(ar -> {
       if (ar.failed()) {
         dcsFailed(ex, "GET /config", ar.cause());
-      } else if (ar.result().config() != null && ar.result().config().version() != 0) {
+      } else if (ar.result().config() != null) {
+        // a key that was read is there, whatever its version: ZooKeeper creates every znode at version 0
+        // (Patroni's api.py do_GET_config tests only cluster.config)
         ex.json(200, ar.result().config().data());
       } else {
         ex.sendError(502);
@@ -80,7 +82,7 @@ final class ClusterHandler {
           return;
         }
         Cluster cluster = ar.result();
-        if (cluster.config() == null || cluster.config().version() == 0) {
+        if (cluster.config() == null) {
           ex.sendError(503);
           return;
         }

@@ -5,7 +5,8 @@ package io.vigil.dcs;
  *
  * @param value the stored text (UTF-8), never null
  * @param version what CAS compares against: etcd {@code mod_revision}, ZooKeeper {@code stat.version} (or
- *     {@code mzxid} for config and history, as Patroni does), Consul {@code ModifyIndex}
+ *     {@code mzxid} for history, as Patroni does), Consul {@code ModifyIndex}. Any value is a real version (a
+ *     new znode's is 0); a key that does not exist has no StoredValue at all
  * @param session the lease / session / ephemeral owner that keeps the key alive, null for persistent keys
  */
 public record StoredValue(String value, long version, String session) {

@@ -11,19 +11,19 @@ import java.util.logging.LogRecord;
 /**
  * {@code log.type: json}: one JSON object per line with {@code timestamp}, {@code level}, {@code logger},
  * {@code message}, {@code scope}, {@code member}, then {@code log.static_fields}; an exception goes into
- * {@code exc_info} as text.
+ * {@code exc_info} as text when {@link Tracebacks} say so (a library's is otherwise summarised in its message).
  */
 public final class JsonLogFormatter extends Formatter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PythonLogFormat time;
-  private final boolean tracebacks;
+  private final Tracebacks tracebacks;
   private final String scope;
   private final String member;
   private final Map<String, String> staticFields;
 
   public JsonLogFormatter(String scope, String member, Map<String, String> staticFields, String dateformat,
-      boolean tracebacks, ZoneId zone) {
+      Tracebacks tracebacks, ZoneId zone) {
     this.time = new PythonLogFormat("", dateformat, zone);
     this.scope = scope;
     this.member = member;
@@ -37,11 +37,12 @@ public final class JsonLogFormatter extends Formatter {
     line.put("timestamp", time.asctime(record.getInstant()));
     line.put("level", LogLevels.pythonName(record.getLevel()));
     line.put("logger", record.getLoggerName());
-    line.put("message", formatMessage(record));
+    boolean trace = tracebacks.shownFor(record);
+    line.put("message", LibraryRecords.message(record, formatMessage(record), trace));
     line.put("scope", scope);
     line.put("member", member);
     staticFields.forEach(line::putIfAbsent);
-    if (tracebacks && record.getThrown() != null) {
+    if (trace) {
       line.put("exc_info", PythonLogFormat.traceback(record.getThrown()));
     }
     try {

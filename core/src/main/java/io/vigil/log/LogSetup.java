@@ -19,11 +19,20 @@ import java.util.logging.Logger;
  * Configures java.util.logging (where SLF4J is routed by slf4j-jdk14) the way Patroni configures Python's
  * logging from {@code log:}: plain or JSON lines on stderr, or rotating {@code patroni.log} files under
  * {@code log.dir}; the root level; per-logger levels from {@code log.loggers}; and the chatty network and
- * ZooKeeper libraries held at WARNING unless a logger entry says otherwise.
+ * ZooKeeper libraries held at WARNING unless a logger entry says otherwise. Every library logs through the same
+ * handler and formatter as the agent (JUL directly, SLF4J through slf4j-jdk14, the one SLF4J provider in the
+ * shaded jar), one line per record unless the level is DEBUG ({@link Tracebacks}, {@link LibraryRecords}).
  */
 public final class LogSetup {
   /** Library loggers that flood INFO/DEBUG with connection chatter. */
   public static final List<String> QUIET_LIBRARIES = List.of("io.netty", "io.grpc", "org.apache.zookeeper", "org.apache.curator");
+
+  /**
+   * jetcd warns twice for every failed attempt of its internal retry ("retry failure", "maximum number of auto
+   * retries reached", every 200 ms while etcd is down); the etcd plugin reports the failed call itself, once.
+   * Below DEBUG only its errors are printed.
+   */
+  public static final String JETCD = "io.etcd.jetcd";
 
   /** JUL keeps loggers weakly; a level set on a collected logger would be lost. */
   private static final List<Logger> CONFIGURED = new ArrayList<>();
@@ -36,9 +45,12 @@ public final class LogSetup {
     if (level == null || level.isEmpty()) {
       level = environment.get("PATRONI_LOGLEVEL");
     }
+    Level root = LogLevels.toJul(level);
     Handler handler = new StderrHandler(System.err);
-    handler.setFormatter(new PatroniFormatter());
-    install(List.of(handler), LogLevels.toJul(level), Map.of());
+    // Patroni's default traceback_level is ERROR
+    handler.setFormatter(new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null,
+        Tracebacks.forLevels(root, Level.SEVERE), ZoneId.systemDefault()));
+    install(List.of(handler), root, Map.of());
   }
 
   /**
@@ -48,7 +60,7 @@ public final class LogSetup {
    */
   public static synchronized void configure(LogSettings settings, String scope, String member) {
     Level root = LogLevels.toJul(settings.level());
-    boolean tracebacks = root.intValue() <= LogLevels.toJul(settings.tracebackLevel()).intValue();
+    Tracebacks tracebacks = Tracebacks.forLevels(root, LogLevels.toJul(settings.tracebackLevel()));
     Formatter formatter = "json".equals(settings.type())
         ? new JsonLogFormatter(scope, member, settings.staticFields(), settings.dateformat(), tracebacks, ZoneId.systemDefault())
         : new PatroniFormatter(settings.format(), settings.dateformat(), tracebacks, ZoneId.systemDefault());
@@ -86,6 +98,9 @@ public final class LogSetup {
       if (!loggers.containsKey(library)) {
         setLevel(library, Level.WARNING);
       }
+    }
+    if (!loggers.containsKey(JETCD)) {
+      setLevel(JETCD, rootLevel.intValue() <= Level.FINE.intValue() ? Level.WARNING : Level.SEVERE);
     }
     loggers.forEach((name, level) -> setLevel(name, LogLevels.toJul(level)));
   }

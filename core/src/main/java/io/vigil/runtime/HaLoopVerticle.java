@@ -9,6 +9,7 @@ import io.vigil.bus.Addresses;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
+import io.vigil.cluster.ClusterConfig;
 import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Leader;
 import io.vigil.cluster.Member;
@@ -309,13 +310,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       }
       ClusterView view;
       if (cluster.succeeded()) {
-        Cluster c = injectFailsafeLeader(cluster.result());
-        state.lastCluster = c;
-        state.knownFailsafe = c.failsafe();
-        state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
-        if (!c.isUnlocked()) {
-          state.lastLeaderCluster = c;
-        }
+        Cluster c = remember(cluster.result());
         applyConfigChange(c);
         view = ClusterView.of(c).withLastLeaderCluster(state.lastLeaderCluster);
       } else {
@@ -486,7 +481,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
           return Future.succeededFuture(decision);
         })
         .compose(acted -> abandoned.getAsBoolean() ? Future.succeededFuture(acted)
-            : syncSlots(cluster).compose(v -> publish(acted, cluster)).map(acted))
+            : syncSlots(cluster).compose(v -> clusterToPublish(acted, cluster))
+                .compose(seen -> publish(acted, seen)).map(acted))
         .map(acted -> {
           long loop = haSettings.global().loopWait() * 1000L;
           return acted.wakeInMillis() == null ? loop : Math.min(loop, acted.wakeInMillis());
@@ -538,7 +534,38 @@ public final class HaLoopVerticle extends AbstractVerticle {
     }
   }
 
-  /** Patroni syncs replication slots every cycle when no long action (other than a promote) runs (docs/ha-rules.md §2.1 step 15). */
+  /**
+   * The cluster the cycle publishes. After a bootstrap wrote initialize, config and the leader key, it is read
+   * again, as Patroni's {@code post_bootstrap} calls {@code load_cluster_from_dcs()}: otherwise the REST API
+   * answers from the keyless snapshot the cycle started with (GET /config: 502) until the next cycle.
+   */
+  private Future<Cluster> clusterToPublish(Decision acted, Cluster read) {
+    boolean wroteConfig = acted.actions().stream().anyMatch(a -> a instanceof Action.WriteDynamicConfig);
+    if (!wroteConfig) {
+      return Future.succeededFuture(read);
+    }
+    return dcs.loadCluster().map(this::remember).otherwise(e -> {
+      LOG.warn("could not read the cluster from the DCS after the bootstrap: {}", e.getMessage());
+      return read;
+    });
+  }
+
+  /** A cluster the DCS just answered with, kept as the latest view. */
+  private Cluster remember(Cluster fromDcs) {
+    Cluster c = injectFailsafeLeader(fromDcs);
+    state.lastCluster = c;
+    state.knownFailsafe = c.failsafe();
+    state.dcsLastSeenEpochSeconds = Instant.now().getEpochSecond();
+    if (!c.isUnlocked()) {
+      state.lastLeaderCluster = c;
+    }
+    return c;
+  }
+
+  /**
+   * Patroni syncs replication slots every cycle when no long action (other than a promote) runs
+   * (docs/ha-rules.md §2.1 step 15).
+   */
   private Future<Void> syncSlots(Cluster cluster) {
     GlobalConfig g = haSettings.global();
     if (!g.useSlots() || cluster == null || !pg.isRunning() || state.running != null
@@ -571,11 +598,19 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   // --- dynamic configuration ---
 
+  /**
+   * Whether {@code /config} differs from the one last applied. Version and content both count: a ZooKeeper znode
+   * deleted and created again starts over at version 0, so an equal version alone does not mean equal content.
+   */
+  static boolean configChanged(ClusterConfig lastApplied, ClusterConfig now) {
+    return now != null && !now.equals(lastApplied);
+  }
+
   private void applyConfigChange(Cluster c) {
-    if (c.config() == null || c.config().version() == state.lastConfigVersion) {
+    if (!configChanged(state.lastConfig, c.config())) {
       return;
     }
-    state.lastConfigVersion = c.config().version();
+    state.lastConfig = c.config();
     GlobalConfigParser.Parsed parsed = GlobalConfigParser.parse(c.config().data());
     parsed.warnings().forEach(w -> LOG.warn("/config: {}", w));
     applyGlobalConfig(parsed.config());

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vigil.bus.HaReply;
 import io.vigil.cluster.Cluster;
+import io.vigil.cluster.ClusterConfig;
 import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Member;
 import io.vigil.cluster.Status;
@@ -59,7 +60,8 @@ final class LoopState {
   Cluster lastCluster;
   Cluster lastLeaderCluster;
   long dcsLastSeenEpochSeconds;
-  long lastConfigVersion = Long.MIN_VALUE;
+  /** The {@code /config} last applied to the settings and PostgreSQL; null before the first. */
+  ClusterConfig lastConfig;
 
   Status lastStatusWritten;
   /**

@@ -1,6 +1,5 @@
 package io.vigil.api;
 
-import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.DeploymentOptions;
@@ -11,6 +10,7 @@ import io.vigil.config.Credentials;
 import io.vigil.config.HostPort;
 import io.vigil.config.RestApiSettings;
 import io.vigil.config.Secret;
+import io.vigil.patroni.PyJson;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package io.vigil.api;
 
-import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +8,7 @@ import io.vigil.bus.Addresses;
 import io.vigil.bus.HaReply;
 import io.vigil.bus.HaRequest;
 import io.vigil.bus.NodeStatus;
+import io.vigil.patroni.PyJson;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -147,6 +147,29 @@ class RestApiIT {
       server.dcs.cluster = saved;
     }
     assertEquals(List.of(), server.dcs.attemptedWrites);
+  }
+
+  @Test
+  void aConfigKeyAtVersionZeroIsThere() throws Exception {
+    // ZooKeeper gives every znode it creates version 0: /config must read it, PATCH must compare against it
+    io.vigil.cluster.Cluster c = server.dcs.cluster;
+    io.vigil.cluster.Cluster fresh = new io.vigil.cluster.Cluster(c.initialize(),
+        new io.vigil.cluster.ClusterConfig(0, c.config().data()), c.leader(), c.status(), c.members(), null, null,
+        c.history(), null);
+    server.publish(Fixtures.withDcsLastSeen(Fixtures.leader(), Fixtures.NOW_EPOCH - 100));
+    io.vigil.cluster.Cluster saved = server.dcs.cluster;
+    try {
+      server.dcs.cluster = fresh;
+      server.dcs.attemptedWrites.clear();
+      HttpResponse<String> config = server.get("/config");
+      assertEquals(200, config.statusCode());
+      assertEquals(PyJson.dumps(c.config().data()), config.body());
+      server.send("PATCH", "/config", "{\"ttl\": 20}", Map.of());
+      assertEquals(List.of("config"), server.dcs.attemptedWrites, "PATCH went on to the compare-and-set");
+    } finally {
+      server.dcs.cluster = saved;
+      server.dcs.attemptedWrites.clear();
+    }
   }
 
   @Test

@@ -1,9 +1,9 @@
 package io.vigil.api;
 
-import io.vigil.patroni.PyJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.bus.NodeStatus;
+import io.vigil.patroni.PyJson;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.vigil.ctl;
 
-import io.vigil.patroni.ConfigPatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.patroni.ConfigPatch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

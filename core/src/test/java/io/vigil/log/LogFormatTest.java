@@ -31,7 +31,7 @@ class LogFormatTest {
   @CsvSource({
       "SEVERE, ERROR", "WARNING, WARNING", "INFO, INFO", "CONFIG, INFO", "FINE, DEBUG", "FINER, DEBUG", "FINEST, DEBUG"})
   void plainLinesLookExactlyLikePatronis(String julLevel, String printed) {
-    PatroniFormatter f = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, true, UTC);
+    PatroniFormatter f = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, new Tracebacks(true, true), UTC);
     assertEquals("2026-11-21 10:00:00,123 " + printed + ": no action. I am (postgresql0), the leader with the lock\n",
         f.format(record(Level.parse(julLevel), "no action. I am (postgresql0), the leader with the lock", null)));
   }
@@ -39,7 +39,7 @@ class LogFormatTest {
   @Test
   void criticalIsAboveError() {
     PatroniFormatter f = new PatroniFormatter();
-    assertTrue(new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, true, UTC)
+    assertTrue(new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, new Tracebacks(true, true), UTC)
         .format(record(LogLevels.CRITICAL, "boom", null)).endsWith(" CRITICAL: boom\n"));
     assertTrue(f.format(record(LogLevels.CRITICAL, "x", null)).contains("CRITICAL: x"));
     assertEquals(Level.SEVERE, LogLevels.toJul("error"));
@@ -51,7 +51,7 @@ class LogFormatTest {
   @Test
   void customFormatAndDateformatUsePythonSyntax() {
     PatroniFormatter f = new PatroniFormatter("%(asctime)s [%(levelname)-8s] %(name)s %(process)d: %(message)s %%",
-        "%Y/%m/%d %H:%M:%S", true, UTC);
+        "%Y/%m/%d %H:%M:%S", new Tracebacks(true, true), UTC);
     String line = f.format(record(Level.WARNING, "careful", null));
     assertEquals("2026/11/21 10:00:00 [WARNING ] io.vigil.ha.HaLoopVerticle " + ProcessHandle.current().pid()
         + ": careful %\n", line);
@@ -62,24 +62,24 @@ class LogFormatTest {
     LogRecord r = record(Level.INFO, "Lock owner: {0}; I am {1}", null);
     r.setParameters(new Object[] {"postgresql0", "postgresql1"});
     assertEquals("2026-11-21 10:00:00,123 INFO: Lock owner: postgresql0; I am postgresql1\n",
-        new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, true, UTC).format(r));
+        new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, new Tracebacks(true, true), UTC).format(r));
   }
 
   @Test
   void exceptionsArePrintedAsTracebacksUnlessTurnedOff() {
     IllegalStateException e = new IllegalStateException("etcd is down");
-    String with = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, true, UTC).format(record(Level.SEVERE, "failed", e));
+    String with = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, new Tracebacks(true, true), UTC).format(record(Level.SEVERE, "failed", e));
     String[] lines = with.split("\n");
     assertEquals("2026-11-21 10:00:00,123 ERROR: failed", lines[0]);
     assertEquals("java.lang.IllegalStateException: etcd is down", lines[1]);
     assertTrue(lines[2].startsWith("\tat io.vigil.log.LogFormatTest"), lines[2]);
-    String without = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, false, UTC).format(record(Level.SEVERE, "failed", e));
+    String without = new PatroniFormatter(PatroniFormatter.DEFAULT_FORMAT, null, new Tracebacks(false, false), UTC).format(record(Level.SEVERE, "failed", e));
     assertEquals("2026-11-21 10:00:00,123 ERROR: failed\n", without);
   }
 
   @Test
   void jsonLinesHoldOneObjectWithTheStandardAndStaticFields() throws Exception {
-    JsonLogFormatter f = new JsonLogFormatter("batman", "postgresql0", Map.of("app", "vigil", "level", "ignored"), null, true, UTC);
+    JsonLogFormatter f = new JsonLogFormatter("batman", "postgresql0", Map.of("app", "vigil", "level", "ignored"), null, new Tracebacks(true, true), UTC);
     String line = f.format(record(Level.INFO, "said \"hi\"\nand left", null));
     assertTrue(line.endsWith("\n"));
     assertEquals(1, line.split("\n").length);
@@ -91,7 +91,7 @@ class LogFormatTest {
     Map<String, Object> parsed = new ObjectMapper().readValue(error, Map.class);
     assertEquals("ERROR", parsed.get("level"));
     assertTrue(String.valueOf(parsed.get("exc_info")).startsWith("java.lang.RuntimeException: x\n\tat "));
-    assertFalse(new JsonLogFormatter("b", "m", Map.of(), null, false, UTC)
+    assertFalse(new JsonLogFormatter("b", "m", Map.of(), null, new Tracebacks(false, false), UTC)
         .format(record(Level.SEVERE, "failed", new RuntimeException("x"))).contains("exc_info"));
   }
 }

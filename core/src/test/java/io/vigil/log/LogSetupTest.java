@@ -72,10 +72,66 @@ class LogSetupTest {
     assertEquals("java.lang.IllegalStateException: inner", lines.get(2));
   }
 
+  private static final String PATRONI_LINE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL): .*";
+
+  /** What ZooKeeper's client (SLF4J), gRPC and jetcd (java.util.logging) say when a server goes away. */
+  private static void logLikeTheLibraries() {
+    org.slf4j.LoggerFactory.getLogger("org.apache.zookeeper.ClientCnxn").warn(
+        "Session 0x{} for server {}, Closing socket connection. Attempting reconnect except it is a "
+            + "SessionExpiredException or SessionTimeoutException.", "0", "localhost/127.0.0.1:2181",
+        new java.net.ConnectException("Connection refused"));
+    Logger.getLogger("io.grpc.internal.ManagedChannelOrphanWrapper").log(Level.SEVERE,
+        "*~*~*~ Channel ManagedChannelImpl{logId=1} was not shutdown properly!!! ~*~*~*\n"
+            + "    Make sure to call shutdown()/shutdownNow()",
+        new RuntimeException("ManagedChannel allocation site"));
+    Logger.getLogger("io.etcd.jetcd.impl.Impl").warning("retry failure (attempt: 1, error: UNAVAILABLE: io exception)");
+  }
+
+  @Test
+  void libraryRecordsAreOneLineInTheAgentsFormatBelowDebug() throws Exception {
+    LogSetup.configure(settings("plain", "INFO", "ERROR", Map.of(), 1 << 20, 2), "demo", "n1");
+    logLikeTheLibraries();
+    List<String> lines = Files.readAllLines(dir.resolve("patroni.log"));
+    assertTrue(lines.stream().allMatch(l -> l.matches(PATRONI_LINE)), String.join("\n", lines));
+    assertEquals(List.of(
+        "WARNING: Session 0x0 for server localhost/127.0.0.1:2181, Closing socket connection. Attempting reconnect"
+            + " except it is a SessionExpiredException or SessionTimeoutException."
+            + " (java.net.ConnectException: Connection refused)",
+        "ERROR: *~*~*~ Channel ManagedChannelImpl{logId=1} was not shutdown properly!!! ~*~*~* Make sure to call"
+            + " shutdown()/shutdownNow() (java.lang.RuntimeException: ManagedChannel allocation site)"),
+        lines.stream().map(l -> l.substring(24)).toList(), "jetcd's per-attempt retry warning is DEBUG noise");
+  }
+
+  @Test
+  void libraryRecordsCarryTheirStackTraceAtDebug() throws Exception {
+    LogSetup.configure(settings("plain", "DEBUG", "ERROR", Map.of(), 1 << 20, 2), "demo", "n1");
+    logLikeTheLibraries();
+    List<String> lines = Files.readAllLines(dir.resolve("patroni.log"));
+    List<String> records = lines.stream().filter(l -> l.matches(PATRONI_LINE)).toList();
+    assertEquals(3, records.size(), String.join("\n", lines));
+    assertTrue(records.get(0).endsWith("SessionTimeoutException."), records.get(0));
+    assertTrue(records.get(2).endsWith("WARNING: retry failure (attempt: 1, error: UNAVAILABLE: io exception)"));
+    assertTrue(lines.contains("java.net.ConnectException: Connection refused"), String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tat io.vigil.log.LogSetupTest.logLikeTheLibraries")));
+  }
+
+  @Test
+  void jsonLibraryRecordsSummariseTheirExceptionBelowDebug() throws Exception {
+    LogSetup.configure(settings("json", "INFO", "ERROR", Map.of(), 1 << 20, 2), "demo", "n1");
+    org.slf4j.LoggerFactory.getLogger("org.apache.curator.ConnectionState").error("Connection timed out",
+        new IllegalStateException("KeeperErrorCode = ConnectionLoss"));
+    List<String> lines = Files.readAllLines(dir.resolve("patroni.log"));
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains("\"level\":\"ERROR\",\"logger\":\"org.apache.curator.ConnectionState\","
+        + "\"message\":\"Connection timed out (java.lang.IllegalStateException: KeeperErrorCode = ConnectionLoss)\""),
+        lines.get(0));
+    assertFalse(lines.get(0).contains("exc_info"), lines.get(0));
+  }
+
   @Test
   void filesRotateLikePythonsRotatingFileHandler() throws Exception {
     RotatingFileHandler h = new RotatingFileHandler(dir.resolve("patroni.log"), 100, 2);
-    h.setFormatter(new PatroniFormatter("%(message)s", null, true, java.time.ZoneOffset.UTC));
+    h.setFormatter(new PatroniFormatter("%(message)s", null, new Tracebacks(true, true), java.time.ZoneOffset.UTC));
     for (int i = 0; i < 10; i++) {
       h.publish(new LogRecord(Level.INFO, String.format("line %02d %s", i, "x".repeat(30))));
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
+import io.vigil.bus.Addresses;
+import io.vigil.bus.NodeStatus;
 import io.vigil.config.Settings;
 import io.vigil.postgres.PgFixtures;
 import io.vigil.runtime.FaultyDcs.Call;
@@ -46,6 +48,7 @@ class HaLoopSafetyIT {
   private FaultyDcs dcs;
   private HaLoopVerticle loop;
   private final List<Integer> exits = new CopyOnWriteArrayList<>();
+  private final List<NodeStatus> published = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void bootstrapALeader() throws Exception {
@@ -55,6 +58,7 @@ class HaLoopSafetyIT {
         Map.of("ttl", TTL, "loop_wait", LOOP_WAIT, "retry_timeout", RETRY_TIMEOUT));
     dcs = new FaultyDcs(vertx, "pg1");
     loop = new HaLoopVerticle(settings, dcs, exits::add);
+    vertx.eventBus().<NodeStatus>consumer(Addresses.HA_CYCLE, m -> published.add(m.body()));
     vertx.deployVerticle(loop).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     waitUntil("the agent bootstrapped and leads", 90_000,
         () -> "pg1".equals(dcs.leader()) && renewals(Mode.NORMAL).size() >= 2 && writablePrimary());
@@ -75,6 +79,18 @@ class HaLoopSafetyIT {
       PgFixtures.deleteTree(base);
     }
     assertEquals(List.of(), exits, "the agent asked to exit");
+  }
+
+  // --- what the bootstrap cycle publishes ---
+
+  @Test
+  void theCycleThatBootstrappedPublishesTheKeysItWrote() {
+    // the REST API answers GET /config from this snapshot: the keyless one the cycle started from gave 502
+    NodeStatus bootstrapped = published.stream().filter(s -> "initialized a new cluster".equals(s.message()))
+        .findFirst().orElseThrow(() -> new AssertionError("no cycle said it bootstrapped: " + published));
+    assertNotNull(bootstrapped.cluster().config(), "config written by the bootstrap");
+    assertEquals("pg1", bootstrapped.cluster().leaderName());
+    assertNotNull(bootstrapped.cluster().initialize());
   }
 
   // --- renewal refused / failed ---

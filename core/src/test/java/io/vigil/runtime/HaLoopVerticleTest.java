@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.cluster.Cluster;
+import io.vigil.cluster.ClusterConfig;
 import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Leader;
 import io.vigil.cluster.Member;
@@ -135,5 +136,17 @@ class HaLoopVerticleTest {
   @Test
   void nothingLoadedYetGivesAnEmptyUnreachableView() {
     assertNull(HaLoopVerticle.unreachableView(null, null).cluster());
+  }
+
+  // --- when /config counts as changed ---
+
+  @Test
+  void aConfigRecreatedAtTheSameVersionWithOtherContentIsAChange() {
+    ClusterConfig applied = new ClusterConfig(0, Map.of("ttl", 30));
+    assertTrue(HaLoopVerticle.configChanged(applied, new ClusterConfig(0, Map.of("ttl", 20))));
+    assertTrue(HaLoopVerticle.configChanged(applied, new ClusterConfig(1, Map.of("ttl", 30))));
+    assertFalse(HaLoopVerticle.configChanged(applied, new ClusterConfig(0, Map.of("ttl", 30))));
+    assertTrue(HaLoopVerticle.configChanged(null, new ClusterConfig(0, Map.of())), "the first one read");
+    assertFalse(HaLoopVerticle.configChanged(applied, null), "no config key: keep what was applied");
   }
 }

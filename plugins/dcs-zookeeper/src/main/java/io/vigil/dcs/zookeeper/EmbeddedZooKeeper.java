@@ -1,5 +1,6 @@
 package io.vigil.dcs.zookeeper;
 
+import io.vigil.log.LogSetup;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -152,6 +153,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * {@code --data-dir DIR} (required), {@code --host H} (default 127.0.0.1), {@code --tick-time MS}.
    */
   public static void main(String[] args) throws Exception {
+    // the server's own lines (ZooKeeper's and this class's) in the agent's format, not java.util.logging's
+    LogSetup.configureDefaults(System.getenv());
     try {
       run(args);
     } catch (IllegalArgumentException e) {

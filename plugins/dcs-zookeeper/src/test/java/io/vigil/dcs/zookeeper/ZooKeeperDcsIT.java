@@ -14,6 +14,9 @@ import io.vigil.cluster.SyncState;
 import io.vigil.dcs.Dcs.DcsChange;
 import io.vigil.dcs.DcsTiming;
 import io.vigil.dcs.DcsUnavailableException;
+import io.vigil.log.LogSetup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +96,31 @@ class ZooKeeperDcsIT {
     assertFalse(await(a.deleteSyncState(cluster.sync().version() + 1)));
     assertTrue(await(a.deleteSyncState(cluster.sync().version())));
     assertEquals("{}", value("/service/batman/sync"));
+  }
+
+  @Test
+  void aClientReconnectingToAStoppedServerWritesOnlyAgentFormatLines() throws Exception {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      LogSetup.configureDefaults(Map.of());
+      ZooKeeperDcs a = zk.dcs("batman", "pg1");
+      await(a.loadCluster());
+      zk.server.stop();
+      // ZooKeeper's client warns, with an exception, on the lost connection and on every reconnect attempt
+      eventually(Duration.ofSeconds(20), "a few reconnect attempts were logged", () ->
+          captured.toString(StandardCharsets.UTF_8).split("Connection refused", -1).length > 3);
+    } finally {
+      System.setErr(stderr);
+      LogSetup.configureDefaults(Map.of());
+    }
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    String agentLine = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL): .+";
+    List<String> foreign = lines.stream().filter(l -> !l.matches(agentLine)).toList();
+    assertEquals(List.of(), foreign, "lines not in the agent's format among:\n" + String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("WARNING: Session 0x") && l.contains("Closing socket connection")
+        && l.endsWith("(java.net.ConnectException: Connection refused)")), String.join("\n", lines));
   }
 
   @Test
