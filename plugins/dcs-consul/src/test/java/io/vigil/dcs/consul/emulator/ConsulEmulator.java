@@ -64,34 +64,51 @@ public final class ConsulEmulator {
   private HttpServer server;
   private HttpClient checker;
   private long expiryTimer = -1;
+  private int lastPort;
 
   public ConsulEmulator(Vertx vertx, Options options) {
     this.vertx = vertx;
     this.options = options;
   }
 
-  /** Listens; the future completes with the bound port. */
+  /**
+   * Listens; the future completes with the bound port. After {@link #stop()} it starts again on the same port with
+   * the same data, like a restarted Consul server (sessions get a fresh TTL, as after a leader election).
+   */
   public Future<Integer> start() {
-    checker = vertx.createHttpClient();
+    if (checker == null) {
+      checker = vertx.createHttpClient();
+    }
+    store.resetSessionTimers();
     expiryTimer = vertx.setPeriodic(50, id -> {
       if (store.expireSessions()) {
         wakeBlockingQueries();
       }
     });
-    return vertx.createHttpServer().requestHandler(this::handle).listen(options.port(), options.host())
+    int port = server == null && lastPort > 0 ? lastPort : options.port();
+    return vertx.createHttpServer().requestHandler(this::handle).listen(port, options.host())
         .map(s -> {
           server = s;
-          return s.actualPort();
+          lastPort = s.actualPort();
+          return lastPort;
         });
   }
 
-  /** Stops listening and drops every open connection, like a killed agent; the data is gone with it. */
+  /** Stops listening and drops every open connection, like a killed server; the data stays for {@link #start()}. */
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
-    checkTimers.values().forEach(vertx::cancelTimer);
     parked.forEach(p -> vertx.cancelTimer(p.timer()));
     parked.clear();
-    return (server == null ? Future.<Void>succeededFuture() : server.close()).compose(v -> checker.close());
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    server = null;
+    return closed;
+  }
+
+  /** Stops for good, with the HTTP checks. */
+  public Future<Void> close() {
+    checkTimers.values().forEach(vertx::cancelTimer);
+    checkTimers.clear();
+    return stop().compose(v -> checker == null ? Future.succeededFuture() : checker.close());
   }
 
   // ------------------------------------------------------------------------------------------------ routing

@@ -40,7 +40,7 @@ class ConsulEmulatorTest {
 
   @AfterAll
   void stop() throws Exception {
-    await(emulator.stop());
+    await(emulator.close());
     await(vertx.close());
   }
 

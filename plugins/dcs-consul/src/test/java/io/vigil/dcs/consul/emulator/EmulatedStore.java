@@ -188,6 +188,14 @@ final class EmulatedStore {
     return s;
   }
 
+  /**
+   * After a restart every session gets a full 2 × TTL again: Consul resets the session timers when a server
+   * becomes leader, so an outage of the servers does not expire the sessions by itself.
+   */
+  void resetSessionTimers() {
+    sessions.values().forEach(this::armTimer);
+  }
+
   Session session(String id) {
     return sessions.get(id);
   }
