@@ -361,6 +361,9 @@ public final class ConsulEmulator {
   private static JsonObject canonical(JsonObject given) {
     JsonObject out = new JsonObject();
     for (String name : given.fieldNames()) {
+      if (given.getValue(name) == null) {
+        continue; // a JSON null is an absent field to Go's decoder
+      }
       String spelled = FIELDS.stream().filter(f -> f.equalsIgnoreCase(name)).findFirst().orElse(name);
       out.put(spelled, given.getValue(name));
     }
