@@ -116,8 +116,13 @@ final class ConsulDcs implements Dcs {
             return Future.succeededFuture(true);
           }
           if (node.session() != null && node.session().equals(session.previous())) {
-            // a ttl change made a new session: hand the key over to it
-            return moveToCurrentSession(leader, name, node.session(), id);
+            // a ttl change made a new session: hand the leader key, then our member key, over to it and end the
+            // old session, which would otherwise delete the member key when it expires
+            String old = node.session();
+            return moveToCurrentSession(leader, name, old, id).compose(won -> !won || writtenMember == null
+                ? Future.succeededFuture(won)
+                : moveToCurrentSession(key(DcsKeys.MEMBERS + name), writtenMember, old, id)
+                    .compose(moved -> session.endPrevious()).map(won));
           }
           return Future.succeededFuture(false);
         })));
@@ -153,7 +158,13 @@ final class ConsulDcs implements Dcs {
             if (won || session.previous() == null) {
               return Future.succeededFuture(won);
             }
-            return moveToCurrentSession(member, value, session.previous(), id);
+            String old = session.previous();
+            return moveToCurrentSession(member, value, old, id).compose(moved -> !moved
+                ? Future.succeededFuture(false)
+                // a replica holds nothing else; a leader's key is moved by renewLeaderKey, which ends the session
+                : kv.readKey(key(DcsKeys.LEADER), calls.retryTimeoutMillis()).compose(node ->
+                    node != null && old.equals(node.session()) ? Future.succeededFuture(true)
+                        : session.endPrevious().map(true)));
           }).map(won -> {
             if (won) {
               writtenMember = value;
@@ -179,11 +190,10 @@ final class ConsulDcs implements Dcs {
     });
   }
 
-  /** Releases a key from our previous session and acquires it under the current one, then ends the old one. */
+  /** Releases a key from our previous session and acquires it under the current one. */
   private Future<Boolean> moveToCurrentSession(String key, String value, String old, String current) {
     return put(key, value, new KeyValueOptions().setReleaseSession(old))
-        .compose(released -> put(key, value, new KeyValueOptions().setAcquireSession(current)))
-        .compose(won -> won && key.equals(key(DcsKeys.LEADER)) ? session.endPrevious().map(true) : Future.succeededFuture(won));
+        .compose(released -> put(key, value, new KeyValueOptions().setAcquireSession(current)));
   }
 
   private Future<Boolean> put(String key, String value, KeyValueOptions options) {

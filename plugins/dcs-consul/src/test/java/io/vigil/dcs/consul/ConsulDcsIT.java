@@ -122,6 +122,44 @@ class ConsulDcsIT {
     call(replica::close);
   }
 
+  /** A new ttl makes a new session; the leader and member keys move to it without ever being free. */
+  @Test
+  void aTtlChangeMovesTheKeysToANewSession() throws Exception {
+    Dcs leader = dcs("ttl", "pg1", Map.of());
+    call(() -> leader.touchMember(member("primary", 1)));
+    assertTrue(call(leader::acquireLeaderKey));
+    String before = kv("service/ttl/leader").getString("Session");
+    call(() -> {
+      leader.setTiming(new DcsTiming(8, 1, 2));
+      return Future.succeededFuture();
+    });
+    assertTrue(call(leader::renewLeaderKey));
+    JsonObject moved = kv("service/ttl/leader");
+    assertNotNull(moved.getString("Session"));
+    assertTrue(!moved.getString("Session").equals(before), "the leader key is held by the new session");
+    assertEquals(moved.getString("Session"), kv("service/ttl/members/pg1").getString("Session"),
+        "the member key moved with it, before the old session was ended");
+    call(() -> leader.touchMember(member("primary", 1)));
+    assertEquals(moved.getString("Session"), kv("service/ttl/members/pg1").getString("Session"));
+    assertEquals("4s", agentArray("/v1/session/info/" + moved.getString("Session")).getJsonObject(0).getString("TTL"));
+    assertEquals(0, agentArray("/v1/session/info/" + before).size(), "the old session is ended");
+    call(leader::close);
+  }
+
+  private JsonObject kv(String key) throws Exception {
+    return agentArray("/v1/kv/" + key).getJsonObject(0);
+  }
+
+  private io.vertx.core.json.JsonArray agentArray(String path) throws Exception {
+    WebClient client = WebClient.create(vertx);
+    try {
+      return client.get(port, "127.0.0.1", path).putHeader("X-Consul-Token", TOKEN).send()
+          .toCompletionStage().toCompletableFuture().get().body().toJsonArray();
+    } finally {
+      client.close();
+    }
+  }
+
   /** Patroni's register_service: service <scope>, tags by role (and master), an HTTP check on /<role>. */
   @Test
   void theServiceFollowsTheRoleAndIsDeregisteredOnClose() throws Exception {
