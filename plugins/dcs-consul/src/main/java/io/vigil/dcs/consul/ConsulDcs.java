@@ -21,6 +21,8 @@ import io.vigil.dcs.DcsTiming;
 import io.vigil.dcs.StoredValue;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Patroni's Consul backend (docs/dcs-layout.md §1.6, Patroni's dcs/consul.py) over the Vert.x Consul client.
@@ -40,6 +42,8 @@ import java.util.Map;
  * context that created it.
  */
 final class ConsulDcs implements Dcs {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsulDcs.class);
+
   private final ConsulCalls calls;
   private final ConsulClient client;
   private final ConsulKv kv;
@@ -169,6 +173,9 @@ final class ConsulDcs implements Dcs {
             if (won) {
               writtenMember = value;
               writtenMemberSession = id;
+            } else {
+              // another session holds it: a second agent with this name, or Consul's lock-delay after a crash
+              LOG.warn("{} is held by another Consul session; not written this cycle", member);
             }
             return won;
           });
