@@ -6,12 +6,21 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
 import java.util.List;
+import java.util.Set;
 
 /** The {@code consul:} DCS plugin (docs/dcs-layout.md §1.6); its options are described on {@link ConsulOptions}. */
 public final class ConsulDcsFactory implements DcsFactory {
   @Override
   public String name() {
     return ConsulOptions.SECTION;
+  }
+
+  /**
+   * The section's keys, for core's unknown-key warnings. Not marked @Override: core gains this SPI method
+   * (DcsFactory.configKeys) in a change made beside this one; until then it is simply unused.
+   */
+  public Set<String> configKeys() {
+    return ConsulOptions.KEYS;
   }
 
   @Override

@@ -40,6 +40,10 @@ record ConsulOptions(
 
   static final String SECTION = "consul";
   static final int DEFAULT_PORT = 8500;
+  /** Every key of the section, as Patroni's consul: section has them. */
+  static final Set<String> KEYS = Set.of("host", "url", "port", "scheme", "token", "verify", "cacert", "cert", "key",
+      "dc", "consistency", "checks", "register_service", "service_tags", "service_check_interval",
+      "service_check_tls_server_name");
   private static final Set<String> CONSISTENCIES = Set.of("default", "consistent", "stale");
 
   ConsulOptions {

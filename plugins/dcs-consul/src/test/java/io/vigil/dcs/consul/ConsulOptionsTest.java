@@ -89,6 +89,13 @@ class ConsulOptionsTest {
   }
 
   @Test
+  void theFactoryDeclaresPatronisKeys() {
+    assertEquals(java.util.Set.of("host", "url", "port", "scheme", "token", "verify", "cacert", "cert", "key", "dc",
+        "consistency", "checks", "register_service", "service_tags", "service_check_interval",
+        "service_check_tls_server_name"), new ConsulDcsFactory().configKeys());
+  }
+
+  @Test
   void sessionTtlMinIsReadFromAgentSelfInNanoseconds() {
     assertEquals(10, ConsulSession.sessionTtlMinSeconds(new JsonObject()));
     assertEquals(1, ConsulSession.sessionTtlMinSeconds(new JsonObject().put("Config",
