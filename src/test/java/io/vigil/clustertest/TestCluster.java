@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 final class TestCluster implements AutoCloseable {
   final String scope;
   final Path dir;
-  /** The DCS of this cluster (named etcd for the tests that stop and start it; may be ZooKeeper). */
+  /** The DCS of this cluster (named etcd for the tests that stop and start it; may be ZooKeeper or Consul). */
   final DcsServer etcd;
   final List<AgentNode> nodes = new ArrayList<>();
   private final Path jar;
@@ -49,7 +49,22 @@ final class TestCluster implements AutoCloseable {
     return new TestCluster(scope, false, nodes);
   }
 
+  /** A cluster on the Consul HTTP API emulator of plugins/dcs-consul's tests (no Consul agent exists here). */
+  static TestCluster onConsul(String scope) throws IOException {
+    return new TestCluster(scope, (dir, jar) -> new ConsulServer(), 0);
+  }
+
+  /** Makes the cluster's DCS server, given the cluster's directory and the agents' jar. */
+  private interface ServerMaker {
+    DcsServer make(Path dir, Path jar);
+  }
+
   private TestCluster(String scope, boolean zookeeper, int partitionableNodes) throws IOException {
+    this(scope, zookeeper ? ZooKeeperServer::new : (dir, jar) -> new EtcdServer(dir, partitionableNodes),
+        partitionableNodes);
+  }
+
+  private TestCluster(String scope, ServerMaker server, int partitionableNodes) throws IOException {
     this.partitionable = partitionableNodes > 0;
     this.scope = scope;
     this.dir = TestDirs.create("vigil-it-" + scope + "-");
@@ -61,7 +76,7 @@ final class TestCluster implements AutoCloseable {
     this.jar = dir.resolve("vigil.jar");
     Files.copy(built, jar, StandardCopyOption.REPLACE_EXISTING);
     TestDirs.giveToPostgres(jar);
-    this.etcd = zookeeper ? new ZooKeeperServer(dir, jar) : new EtcdServer(dir, partitionableNodes);
+    this.etcd = server.make(dir, jar);
     this.etcd.start();
   }
 
