@@ -15,10 +15,8 @@ public final class ConsulDcsFactory implements DcsFactory {
     return ConsulOptions.SECTION;
   }
 
-  /**
-   * The section's keys, for core's unknown-key warnings. Not marked @Override: core gains this SPI method
-   * (DcsFactory.configKeys) in a change made beside this one; until then it is simply unused.
-   */
+  /** The section's keys, for core's unknown-key warnings. */
+  @Override
   public Set<String> configKeys() {
     return ConsulOptions.KEYS;
   }

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import io.vigil.config.DcsSettings;
 import io.vigil.config.SettingsLoader;
+import io.vigil.config.SettingsLoaderTest;
+import io.vigil.dcs.DcsPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code consul:} section read as Patroni's dcs/consul.py reads it, and refused one line per problem. */
 class ConsulOptionsTest {
@@ -102,5 +105,16 @@ class ConsulOptionsTest {
         new JsonObject().put("SessionTTLMin", 1_000_000_000L))));
     assertEquals(2, ConsulSession.sessionTtlMinSeconds(new JsonObject().put("Config",
         new JsonObject().put("SessionTTLMin", 1_500_000_000L))));
+  }
+
+  @Test
+  void anUnknownKeyInTheSectionIsReportedWithTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.yml");
+    Files.writeString(file, SettingsLoaderTest.baseYaml().replace("etcd3:\n  hosts: 127.0.0.1:2379\n",
+        "consul:\n  host: 127.0.0.1:8500\n  register_service: true\n  hots: 10.0.0.1\n"));
+    // core's loader asks this plugin (found with ServiceLoader) for the section's keys
+    SettingsLoader.Loaded loaded = SettingsLoader.load(file, Map.of(), dir);
+    assertEquals(List.of(file + ": consul.hots: unknown key, ignored"), loaded.warnings());
+    assertTrue(DcsPlugins.find("consul").orElseThrow() instanceof ConsulDcsFactory);
   }
 }
