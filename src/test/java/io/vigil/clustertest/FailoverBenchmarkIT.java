@@ -88,17 +88,20 @@ class FailoverBenchmarkIT {
       }
     });
     writer.start();
-    Timing.pause(Duration.ofSeconds(2));
-    AgentNode.Answer a = leader.call("POST", "/switchover",
-        "{\"leader\":\"" + leader.name + "\",\"candidate\":\"" + candidate.name + "\"}");
-    if (a.code() != 200) {
-      throw new AssertionError("switchover refused: " + a);
+    try {
+      Timing.pause(Duration.ofSeconds(2));
+      AgentNode.Answer a = leader.call("POST", "/switchover",
+          "{\"leader\":\"" + leader.name + "\",\"candidate\":\"" + candidate.name + "\"}");
+      if (a.code() != 200) {
+        throw new AssertionError("switchover refused: " + a);
+      }
+      Timing.await("writes on " + candidate.name, LONG, () -> candidate.acceptsWrites() ? Boolean.TRUE : null,
+          cluster::describe);
+      Timing.pause(Duration.ofSeconds(2));
+    } finally {
+      writing.set(false);
+      writer.join();
     }
-    Timing.await("writes on " + candidate.name, LONG, () -> candidate.acceptsWrites() ? Boolean.TRUE : null,
-        cluster::describe);
-    Timing.pause(Duration.ofSeconds(2));
-    writing.set(false);
-    writer.join();
     long gap = 0;
     for (int i = 1; i < acks.size(); i++) {
       gap = Math.max(gap, acks.get(i) - acks.get(i - 1));
@@ -128,21 +131,26 @@ class FailoverBenchmarkIT {
       }
     });
     reader.start();
-    // a real failure strikes at any moment of the leader's heartbeat: without this the harness, whose steps
-    // follow the loop, would always kill at the same phase of the lease renewal and bias the total
-    Timing.pause(Duration.ofMillis(1000 + KILL_PHASE.nextInt(10_000)));
-    long killed = System.nanoTime();
-    leader.crash();
-    long firstWrite = Timing.await("a write on a new leader", LONG, () -> {
-      for (AgentNode n : replicas) {
-        if (n.acceptsWrites()) {
-          return System.nanoTime();
+    long killed;
+    long firstWrite;
+    try {
+      // a real failure strikes at any moment of the leader's heartbeat: without this the harness, whose steps
+      // follow the loop, would always kill at the same phase of the lease renewal and bias the total
+      Timing.pause(Duration.ofMillis(1000 + KILL_PHASE.nextInt(10_000)));
+      killed = System.nanoTime();
+      leader.crash();
+      firstWrite = Timing.await("a write on a new leader", LONG, () -> {
+        for (AgentNode n : replicas) {
+          if (n.acceptsWrites()) {
+            return System.nanoTime();
+          }
         }
-      }
-      return null;
-    }, cluster::describe);
-    watch.destroy();
-    reader.join(2000);
+        return null;
+      }, cluster::describe);
+    } finally {
+      watch.destroy();
+      reader.join(2000);
+    }
     leader.start();
     AgentNode next = cluster.awaitLeader(LONG);
     cluster.awaitStreaming(next, List.of(leader), LONG);

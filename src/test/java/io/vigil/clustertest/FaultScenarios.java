@@ -309,12 +309,18 @@ final class FaultScenarios implements AutoCloseable {
 
   @Override
   public void close() {
-    if (timelines != null) {
-      timelines.close();
+    try {
+      if (timelines != null) {
+        timelines.close();
+      }
+    } finally {
+      try {
+        if (writers != null) {
+          writers.close();
+        }
+      } finally {
+        PortCut.removeLeftovers();
+      }
     }
-    if (writers != null) {
-      writers.close();
-    }
-    PortCut.removeLeftovers();
   }
 }

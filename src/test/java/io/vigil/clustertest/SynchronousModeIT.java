@@ -65,28 +65,30 @@ class SynchronousModeIT {
         }
       }, "acknowledged-writer");
       writer.start();
-
       AgentNode current = leader;
-      for (int round = 1; round <= 5; round++) {
-        awaitSyncStandbyRecorded(cluster, current);
-        int before = acknowledged.size();
-        Timing.await("writes acknowledged in round " + round, FAILOVER,
-            () -> acknowledged.size() > before + 5 ? Boolean.TRUE : null, cluster::describe);
-        AgentNode crashed = current;
-        crashed.crash();
-        current = Timing.await("a new leader in round " + round, FAILOVER, () -> {
-          List<AgentNode> primaries = cluster.nodes.stream().filter(n -> n != crashed && n.agentAlive())
-              .filter(n -> n.get("/primary").code() == 200).toList();
-          return primaries.size() == 1 ? primaries.get(0) : null;
-        }, cluster::describe);
-        crashed.start();
-        cluster.awaitStreaming(current, List.of(crashed), BOOT);
+      try {
+        for (int round = 1; round <= 5; round++) {
+          awaitSyncStandbyRecorded(cluster, current);
+          int before = acknowledged.size();
+          Timing.await("writes acknowledged in round " + round, FAILOVER,
+              () -> acknowledged.size() > before + 5 ? Boolean.TRUE : null, cluster::describe);
+          AgentNode crashed = current;
+          crashed.crash();
+          current = Timing.await("a new leader in round " + round, FAILOVER, () -> {
+            List<AgentNode> primaries = cluster.nodes.stream().filter(n -> n != crashed && n.agentAlive())
+                .filter(n -> n.get("/primary").code() == 200).toList();
+            return primaries.size() == 1 ? primaries.get(0) : null;
+          }, cluster::describe);
+          crashed.start();
+          cluster.awaitStreaming(current, List.of(crashed), BOOT);
+        }
+        int after = acknowledged.size();
+        Timing.await("writes on the final leader", FAILOVER,
+            () -> acknowledged.size() > after + 5 ? Boolean.TRUE : null, cluster::describe);
+      } finally {
+        writing.set(false);
+        writer.join();
       }
-      int after = acknowledged.size();
-      Timing.await("writes on the final leader", FAILOVER,
-          () -> acknowledged.size() > after + 5 ? Boolean.TRUE : null, cluster::describe);
-      writing.set(false);
-      writer.join();
 
       String stored = current.psql("SELECT string_agg(id::text, ',') FROM acks", 30);
       Set<Integer> present = stored.isEmpty() ? Set.of()

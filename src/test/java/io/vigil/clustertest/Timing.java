@@ -3,51 +3,36 @@ package io.vigil.clustertest;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** Deadlines for polling, scaled by -Dvigil.test.timing (Curator's Timing idea) for slow machines. */
+/**
+ * The cluster tests' names for the shared {@link io.vigil.testing.Timing} (one multiplier, -Dvigil.test.timing,
+ * and one poll helper for every test module).
+ */
 final class Timing {
-  private static final double MULTIPLIER = Double.parseDouble(System.getProperty("vigil.test.timing", "1"));
+  private static final Duration POLL = Duration.ofMillis(200);
 
   private Timing() {}
 
   static Duration scaled(Duration d) {
-    return Duration.ofMillis((long) (d.toMillis() * MULTIPLIER));
+    return io.vigil.testing.Timing.scaled(d);
   }
 
   /**
    * Polls {@code probe} every 200 ms until it returns a non-null value or the scaled deadline passes; then
    * fails with {@code what} and the last observation, so a failure says what was awaited and what was seen.
+   * A probe that throws counts as "not yet" (a node being restarted refuses connections).
    */
   static <T> T await(String what, Duration timeout, Supplier<T> probe, Supplier<String> lastSeen) {
-    long deadline = System.nanoTime() + scaled(timeout).toNanos();
-    while (true) {
-      T value;
+    return io.vigil.testing.Timing.await(what, timeout, POLL, () -> {
       try {
-        value = probe.get();
+        return probe.get();
       } catch (RuntimeException e) {
-        value = null;
+        return null;
       }
-      if (value != null) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + scaled(timeout).toSeconds() + " s waiting for " + what
-            + "; last seen: " + lastSeen.get());
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
-      }
-    }
+    }, lastSeen);
   }
 
   /** Waits between observations of a condition that must hold throughout a period. */
   static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    io.vigil.testing.Timing.pause(d);
   }
 }

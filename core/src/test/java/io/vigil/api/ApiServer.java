@@ -11,6 +11,7 @@ import io.vigil.config.HostPort;
 import io.vigil.config.RestApiSettings;
 import io.vigil.config.Secret;
 import io.vigil.patroni.PyJson;
+import io.vigil.testing.Timing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +24,8 @@ import java.util.Map;
 
 /** A real RestApiVerticle on a free 127.0.0.1 port, fed NodeStatus over the event bus. */
 final class ApiServer implements AutoCloseable {
-  static final long TIMING = Long.getLong("vigil.test.timing", 1);
+  /** The shared multiplier, -Dvigil.test.timing (a decimal): see {@link Timing}. */
+  static final double TIMING = Timing.multiplier();
   final Vertx vertx;
   final Fixtures.TestClock clock = new Fixtures.TestClock();
   final FixedClusterDcs dcs;
@@ -93,16 +95,15 @@ final class ApiServer implements AutoCloseable {
   void publish(NodeStatus status) throws Exception {
     vertx.eventBus().publish(Addresses.HA_CYCLE, status);
     String expected = PyJson.dumps(StatusJson.body(NodeView.of(status, clock), "4.0.4"));
-    long deadline = System.currentTimeMillis() + 5000 * TIMING;
-    String body = null;
-    while (System.currentTimeMillis() < deadline) {
-      body = get("/patroni").body();
-      if (body.equals(expected)) {
-        return;
-      }
-      Thread.onSpinWait();
+    String[] body = {null};
+    try {
+      Timing.await("the status published on /patroni", Duration.ofSeconds(5), Duration.ofMillis(10), () -> {
+        body[0] = get("/patroni").body();
+        return body[0].equals(expected) ? Boolean.TRUE : null;
+      }, () -> body[0]);
+    } catch (AssertionError timedOut) {
+      assertEquals(expected, body[0], "status not published");
     }
-    assertEquals(expected, body, "status not published");
   }
 
   HttpResponse<String> get(String path) throws Exception {
@@ -112,7 +113,7 @@ final class ApiServer implements AutoCloseable {
   HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10 * TIMING))
+        .timeout(Timing.scaled(Duration.ofSeconds(10)))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);

@@ -312,12 +312,17 @@ class RestApiIT {
       assertEquals(403, members.send("POST", "/reload", null, Map.of()).statusCode());
       members.publish(Fixtures.leader());
       // member api_urls are 127.0.0.1: the resolution runs off the event loop, so poll
-      long deadline = System.currentTimeMillis() + 5000 * ApiServer.TIMING;
-      int code = 0;
-      while (System.currentTimeMillis() < deadline && code != 202) {
-        code = members.send("POST", "/reload", null, Map.of()).statusCode();
+      int[] code = {0};
+      try {
+        io.vigil.testing.Timing.await("POST /reload accepted", java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofMillis(10), () -> {
+              code[0] = members.send("POST", "/reload", null, Map.of()).statusCode();
+              return code[0] == 202 ? Boolean.TRUE : null;
+            }, () -> String.valueOf(code[0]));
+      } catch (AssertionError timedOut) {
+        // reported below, as before
       }
-      assertEquals(202, code);
+      assertEquals(202, code[0]);
     }
   }
 }

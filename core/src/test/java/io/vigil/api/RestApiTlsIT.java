@@ -62,7 +62,7 @@ class RestApiTlsIT {
   static Answer call(HttpClient client, int port, HttpMethod method, String path) {
     // the body must be asked for on the event loop together with the response, or it may be gone already
     return client.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
-        .setTimeout(10_000L * ApiServer.TIMING))
+        .setTimeout(io.vigil.testing.Timing.scaledMillis(10_000L)))
         .compose(req -> req.send().compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString(), r))))
         .await();
   }
@@ -83,7 +83,7 @@ class RestApiTlsIT {
 
   static java.math.BigInteger serial(HttpClient client, int port) {
     return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/patroni")
-        .setTimeout(10_000L * ApiServer.TIMING))
+        .setTimeout(io.vigil.testing.Timing.scaledMillis(10_000L)))
         .compose(req -> req.send().compose(r -> r.body().map(b -> {
           try {
             return ((java.security.cert.X509Certificate) req.connection().peerCertificates().get(0))
@@ -108,12 +108,17 @@ class RestApiTlsIT {
       assertEquals(before, serial(client, server.port), "same file, same serial: nothing reloaded");
       own.reissueServer();
       assertEquals(202, call(client, server.port, HttpMethod.POST, "/reload").code());
-      long deadline = System.currentTimeMillis() + 5000 * ApiServer.TIMING;
-      java.math.BigInteger after = before;
-      while (after.equals(before) && System.currentTimeMillis() < deadline) {
-        after = serial(client, server.port);
+      java.math.BigInteger[] after = {before};
+      try {
+        io.vigil.testing.Timing.await("a new certificate", java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofMillis(10), () -> {
+              after[0] = serial(client, server.port);
+              return after[0].equals(before) ? null : after[0];
+            }, () -> String.valueOf(after[0]));
+      } catch (AssertionError timedOut) {
+        // reported below, as before
       }
-      org.junit.jupiter.api.Assertions.assertNotEquals(before, after, "new connections get the new certificate");
+      org.junit.jupiter.api.Assertions.assertNotEquals(before, after[0], "new connections get the new certificate");
     }
   }
 

@@ -221,11 +221,8 @@ public abstract class VigilCtlDcsContract {
     Files.setPosixFilePermissions(editor, PosixFilePermissions.fromString("rwx------"));
     CompletableFuture<CtlRun> run = CompletableFuture.supplyAsync(
         () -> ctlWithEnv(null, Map.of("EDITOR", editor.toString()), "edit-config", "race", "--force", "-q"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!Files.exists(edited)) {
-      assertTrue(System.nanoTime() < deadline, "the editor never ran");
-      Thread.sleep(20);
-    }
+    io.vigil.testing.Timing.until("the editor to run", Duration.ofSeconds(20), Duration.ofMillis(20),
+        () -> Files.exists(edited));
     Map<String, Object> other = CtlFixtures.sampleConfig();
     other.put("ttl", 40);
     assertTrue(call(() -> leader.writeConfig(other, null)));

@@ -2,6 +2,7 @@ package io.vigil.dcs;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vigil.testing.Timing;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,13 +16,13 @@ import java.util.function.Supplier;
  * may, as long as they never do it on an event loop.
  */
 public final class DcsTestSupport {
-  /** Every timing in tests is multiplied by {@code -Dvigil.test.timing} (1 by default) on slow machines. */
-  public static final double TIMING = Double.parseDouble(System.getProperty("vigil.test.timing", "1"));
+  /** Every timing in tests is multiplied by {@code -Dvigil.test.timing} (1 by default): see {@link Timing}. */
+  public static final double TIMING = Timing.multiplier();
 
   private DcsTestSupport() {}
 
   public static Duration scaled(Duration d) {
-    return Duration.ofMillis((long) (d.toMillis() * TIMING));
+    return Timing.scaled(d);
   }
 
   /** Runs {@code call} on {@code context} and waits for its outcome. */
@@ -78,27 +79,17 @@ public final class DcsTestSupport {
     }
   }
 
-  /** Polls {@code condition} every {@code everyMs} until it holds; fails with {@code what} at the deadline. */
+  /**
+   * Polls {@code condition} every {@code everyMs} until it holds; fails with {@code what} at the deadline, which
+   * is taken as given (callers pass scaled deadlines).
+   */
   public static void poll(String what, Duration deadline, long everyMs, BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (true) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + deadline.toMillis() + " ms: " + what);
-      }
-      pause(everyMs);
-    }
+    Timing.awaitWithin(what, deadline, Duration.ofMillis(everyMs), () -> condition.getAsBoolean() ? Boolean.TRUE : null,
+        () -> "false");
   }
 
   /** Lets time pass where the scenario itself is about time passing (renewing for 3×ttl). */
   public static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
-    }
+    Timing.pause(Duration.ofMillis(ms));
   }
 }

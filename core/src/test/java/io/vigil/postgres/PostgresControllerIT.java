@@ -16,8 +16,10 @@ import io.vigil.cluster.Member;
 import io.vigil.config.BootstrapSettings.CustomMethod;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
+import io.vigil.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -374,16 +376,11 @@ class PostgresControllerIT {
 
   private static PostgresState poll(Supplier<Future<PostgresState>> read, Predicate<PostgresState> until,
       String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    PostgresState last = null;
-    while (System.nanoTime() < deadline) {
-      last = await(read.get());
-      if (until.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; last state " + last);
+    PostgresState[] last = {null};
+    return Timing.await(what, Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+      last[0] = await(read.get());
+      return until.test(last[0]) ? last[0] : null;
+    }, () -> "state " + last[0]);
   }
 
   private static List<Row> rows(Node n, String sql) throws Exception {

@@ -1,7 +1,6 @@
 package io.vigil.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
+import io.vigil.testing.Timing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,11 +119,8 @@ class PostgresTimeoutsIT {
     } finally {
       signal("CONT", frozen);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (await(pg.state(), 20).timeline() == null) {
-      assertFalse(System.nanoTime() > deadline, "state() never recovered after SIGCONT");
-      Thread.sleep(200);
-    }
+    Timing.until("state() to recover after SIGCONT", Duration.ofSeconds(20), Duration.ofMillis(200),
+        () -> await(pg.state(), 20).timeline() != null);
   }
 
   private static List<Long> children(long pid) throws IOException, InterruptedException {

@@ -14,8 +14,10 @@ import io.vigil.postgres.PgFixtures;
 import io.vigil.runtime.FaultyDcs.Call;
 import io.vigil.runtime.FaultyDcs.Mode;
 import io.vigil.runtime.FaultyDcs.Op;
+import io.vigil.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +170,7 @@ class HaLoopSafetyIT {
   private void stillNotWritableUntil(long untilMillis) throws Exception {
     while (now() < untilMillis) {
       assertTrue(!writablePrimary(), "writable again without a lease");
-      Thread.sleep(200);
+      Timing.pause(Duration.ofMillis(200));
     }
   }
 
@@ -182,7 +184,7 @@ class HaLoopSafetyIT {
     try {
       long observeUntil = stoppedAt + LEASE_MILLIS + 2_000;
       while (now() < observeUntil) {
-        Thread.sleep(500);
+        Timing.pause(Duration.ofMillis(500));
         long t = now();
         // the loop keeps cycling: never longer without a cycle than a cycle's deadline plus a loop_wait
         long lastLoad = lastCall(Op.LOAD_CLUSTER).atMillis();
@@ -227,7 +229,7 @@ class HaLoopSafetyIT {
     dcs.delay(Op.LOAD_CLUSTER, 3_000);
     long delayedFrom = now();
     Call slowRead = waitForCall(c -> c.op() == Op.LOAD_CLUSTER && c.atMillis() >= delayedFrom, 10_000);
-    Thread.sleep(500);
+    Timing.pause(Duration.ofMillis(500));
     assertTrue(now() - slowRead.atMillis() < 2_500, "shutdown starts while the read is in flight");
     loop.shutdown().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
@@ -238,7 +240,7 @@ class HaLoopSafetyIT {
     long until = now() + 6_000;
     while (now() < until) {
       assertTrue(!Files.exists(pid), "PostgreSQL was started after shutdown released the key");
-      Thread.sleep(100);
+      Timing.pause(Duration.ofMillis(100));
     }
     List<Call> keyWrites = dcs.calls(c -> c.atMillis() > release.atMillis()
         && (c.op() == Op.ACQUIRE || c.op() == Op.TAKE || c.op() == Op.RENEW));
@@ -268,15 +270,8 @@ class HaLoopSafetyIT {
 
   /** Polls {@code condition}; returns the monotonic time it was first seen true. */
   private static long waitUntil(String what, long timeoutMillis, BooleanSupplier condition) throws Exception {
-    long deadline = now() + timeoutMillis;
-    while (now() < deadline) {
-      if (condition.getAsBoolean()) {
-        return now();
-      }
-      Thread.sleep(100);
-    }
-    fail("timed out after " + timeoutMillis + " ms waiting for: " + what);
-    return -1;
+    return Timing.await(what, Duration.ofMillis(timeoutMillis), Duration.ofMillis(100),
+        () -> condition.getAsBoolean() ? now() : null, () -> "false");
   }
 
   private static long now() {

@@ -239,6 +239,7 @@ class EtcdDcsIT {
       long outageEnd = System.nanoTime() + Duration.ofSeconds(12).toNanos();
       while (System.nanoTime() < outageEnd) {
         DcsTestSupport.awaitFailure(DcsTestSupport.start(context, a::loadCluster), Duration.ofSeconds(4));
+        DcsTestSupport.pause(100);
       }
     } finally {
       etcd.start();

@@ -123,11 +123,6 @@ final class EtcdProcess implements AutoCloseable {
   }
 
   private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    io.vigil.testing.Timing.pause(java.time.Duration.ofMillis(ms));
   }
 }

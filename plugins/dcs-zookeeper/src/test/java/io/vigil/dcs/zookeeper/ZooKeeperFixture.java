@@ -7,6 +7,7 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.testing.Timing;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ServerSocket;
@@ -31,8 +32,8 @@ import org.apache.zookeeper.ZooKeeper;
  * test makes; everything is torn down by {@link #close()}.
  */
 final class ZooKeeperFixture implements AutoCloseable {
-  /** Curator's Timing idea: one multiplier for every wait, raised on slow machines. */
-  static final double TIMING = Double.parseDouble(System.getProperty("vigil.test.timing", "1"));
+  /** Curator's Timing idea: one multiplier for every wait, raised on slow machines (see {@link Timing}). */
+  static final double TIMING = Timing.multiplier();
   /** Small but valid: the embedded server accepts session timeouts from 2 ticks (1 s) up. */
   static final DcsTiming FAST = new DcsTiming(4, 2, 2);
 
@@ -78,14 +79,17 @@ final class ZooKeeperFixture implements AutoCloseable {
    * made first (best effort: a client made while its server is down just goes on unconnected).
    */
   private static void warmUp(ZooKeeperDcs dcs) {
-    long deadline = System.nanoTime() + scaled(Duration.ofSeconds(15)).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        await(dcs.loadCluster());
-        return;
-      } catch (Exception notYetConnected) {
-        // try again until the deadline
-      }
+    try {
+      Timing.await("a first answer of " + dcs, Duration.ofSeconds(15), Duration.ofMillis(20), () -> {
+        try {
+          await(dcs.loadCluster());
+          return Boolean.TRUE;
+        } catch (Exception notYetConnected) {
+          return null; // try again until the deadline
+        }
+      }, () -> "no answer");
+    } catch (AssertionError stillNotConnected) {
+      // best effort, as said above
     }
   }
 
@@ -99,18 +103,12 @@ final class ZooKeeperFixture implements AutoCloseable {
   }
 
   static Duration scaled(Duration d) {
-    return Duration.ofMillis((long) (d.toMillis() * TIMING));
+    return Timing.scaled(d);
   }
 
   /** Polls every 20 ms until the condition holds; fails with {@code what} after the (scaled) deadline. */
   static void eventually(Duration within, String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + scaled(within).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("not within " + scaled(within) + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+    Timing.until(what, within, Duration.ofMillis(20), condition::getAsBoolean);
   }
 
   /**
