@@ -64,6 +64,21 @@ final class AgentNode {
     TestDirs.giveToPostgres(config);
   }
 
+  /** Rewrites this node's YAML in place, e.g. before a SIGHUP or POST /reload; fails when nothing changed. */
+  void editConfig(java.util.function.UnaryOperator<String> edit) throws IOException {
+    String before = Files.readString(config, StandardCharsets.UTF_8);
+    String after = edit.apply(before);
+    if (after.equals(before)) {
+      throw new AssertionError(name + ": the edit left the configuration unchanged");
+    }
+    writeConfig(after);
+  }
+
+  /** SIGHUP to the agent: re-read the configuration file, as {@code systemctl reload} does. */
+  void sighup() {
+    signal(agentPid(), "HUP");
+  }
+
   AgentNode start() throws IOException {
     List<String> cmd = new ArrayList<>();
     if (TestDirs.runningAsRoot()) {
@@ -223,11 +238,16 @@ final class AgentNode {
   }
 
   String psql(String query, int timeoutSeconds) {
+    return psqlAs("postgres", SUPERUSER_PASSWORD, query, timeoutSeconds);
+  }
+
+  /** psql over TCP on 127.0.0.1 as {@code user}; throws with psql's output when it fails (e.g. pg_hba rejects). */
+  String psqlAs(String user, String password, String query, int timeoutSeconds) {
     try {
       ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", Integer.toString(pgPort),
-          "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", query).redirectErrorStream(true);
+          "-U", user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", query).redirectErrorStream(true);
       Map<String, String> env = pb.environment();
-      env.put("PGPASSWORD", SUPERUSER_PASSWORD);
+      env.put("PGPASSWORD", password);
       env.put("PGCONNECT_TIMEOUT", "3");
       env.put("PGOPTIONS", "-c statement_timeout=" + (timeoutSeconds * 1000));
       Process p = pb.start();

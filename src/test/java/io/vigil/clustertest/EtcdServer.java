@@ -86,6 +86,26 @@ final class EtcdServer implements DcsServer {
     process = null;
   }
 
+  /** The value of {@code key} as etcdctl prints it, or "" when there is none. */
+  String get(String key) {
+    try {
+      Process p = new ProcessBuilder("etcdctl", "--endpoints", endpoint(), "get", key, "--print-value-only")
+          .redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("etcdctl get " + key + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run etcdctl", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
   private boolean accepts() {
     return ServerProcesses.accepts(clientPort);
   }

@@ -219,6 +219,26 @@ final class TestCluster implements AutoCloseable {
     }, this::describe);
   }
 
+  record CtlRun(int code, String out) {}
+
+  /** Runs {@code bin/vigilctl -c <node's config> ARGS} from the repository, on the jar under test. */
+  CtlRun vigilctl(AgentNode configOf, String... args) throws IOException, InterruptedException {
+    Path repo = Path.of(System.getProperty("vigil.repo", "."));
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/vigilctl").toString(), "-c",
+        configOf.config.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+    pb.environment().put("VIGIL_JAR", jar.toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(Timing.scaled(Duration.ofSeconds(120)).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("vigilctl " + String.join(" ", args) + " did not finish: " + out);
+    }
+    return new CtlRun(p.exitValue(), out);
+  }
+
   String describe() {
     StringBuilder s = new StringBuilder();
     for (AgentNode n : nodes) {

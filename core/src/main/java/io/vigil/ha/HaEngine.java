@@ -655,10 +655,15 @@ public final class HaEngine {
       if (role == PostgresRole.PRIMARY) {
         triggerDivergedCheck();
       }
-      // pg_rewind and an honest WAL position for the race both need a clean shutdown first
+      // pg_rewind and an honest WAL position for the race both need a clean shutdown first. As in Patroni's
+      // recover(), a crashed replica ("in archive recovery") gets none just because there is no leader: it
+      // restarts as a standby (the postgres side declines to end its recovery), and asking again every cycle
+      // would keep it down until some other member leads
       boolean rewindPending = memory.rewind() == RewindState.CHECK || memory.rewind() == RewindState.NEED;
+      boolean crashedReplica = "in archive recovery".equals(dd.controlState());
       if (dd.unclean() && !dd.backupLabel()
-          && (c.isUnlocked() || rewindPending && settings.usePgRewind() && local.rewindPossible())) {
+          && (c.isUnlocked() && !crashedReplica
+              || rewindPending && settings.usePgRewind() && local.rewindPossible())) {
         actions.add(new Action.CrashRecovery());
         return "doing crash recovery in a single user mode";
       }

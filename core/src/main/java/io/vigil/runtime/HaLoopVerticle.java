@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +86,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private PeerProbe peers;
   private HaSettings haSettings;
   private Map<String, Object> appliedParameters = Map.of();
+  /** pg_hba and pg_ident lines last given to PostgreSQL; null before the first configuration. */
+  private List<List<String>> appliedAccessFiles;
 
   private boolean cycleRunning;
   private boolean wakePending;
@@ -622,11 +625,16 @@ public final class HaLoopVerticle extends AbstractVerticle {
     EffectiveConfig effective = new EffectiveConfig(settings, global);
     PostgresRole role = lastPostgres == null || lastPostgres.role() == null ? PostgresRole.REPLICA : lastPostgres.role();
     Map<String, Object> parameters = effective.postgresParameters(role);
-    pg.setAccessFiles(effective.pgHba(role), effective.pgIdent(role));
+    List<String> hba = effective.pgHba(role);
+    List<String> ident = effective.pgIdent(role);
+    pg.setAccessFiles(hba, ident);
     pg.setUsePgRewind(effective.usePgRewind());
-    if (!parameters.equals(appliedParameters)) {
-      boolean reload = !appliedParameters.isEmpty() && pg.isRunning();
+    // Patroni's reload_config reloads PostgreSQL when postgresql.conf, pg_hba.conf or pg_ident.conf change
+    List<List<String>> accessFiles = Arrays.asList(hba, ident);
+    if (!parameters.equals(appliedParameters) || !accessFiles.equals(appliedAccessFiles)) {
+      boolean reload = appliedAccessFiles != null && pg.isRunning();
       appliedParameters = parameters;
+      appliedAccessFiles = accessFiles;
       pg.setParameters(parameters);
       if (reload) {
         pg.reload().onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
