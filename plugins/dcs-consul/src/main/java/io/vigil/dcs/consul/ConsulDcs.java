@@ -7,17 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.consul.ConsulClient;
 import io.vertx.ext.consul.KeyValueOptions;
 import io.vigil.cluster.Cluster;
-import io.vigil.cluster.Failover;
-import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.PatroniJson;
-import io.vigil.cluster.Status;
-import io.vigil.cluster.SyncState;
-import io.vigil.cluster.TimelineHistory;
 import io.vigil.dcs.ClusterReader;
-import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.dcs.KeyValueDcs;
 import io.vigil.dcs.StoredValue;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Every call finishes within retry_timeout and is tried once ({@link ConsulCalls}). Call it from the Vert.x
  * context that created it.
  */
-final class ConsulDcs implements Dcs {
+final class ConsulDcs extends KeyValueDcs {
   private static final Logger LOG = LoggerFactory.getLogger(ConsulDcs.class);
 
   private final ConsulCalls calls;
@@ -224,21 +219,6 @@ final class ConsulDcs implements Dcs {
   }
 
   @Override
-  public Future<Boolean> writeConfig(Map<String, Object> config, Long expectedVersion) {
-    return casPut(DcsKeys.CONFIG, PatroniJson.writeObject(config), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeFailover(Failover failover, Long expectedVersion) {
-    return casPut(DcsKeys.FAILOVER, PatroniJson.writeFailover(failover), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeSyncState(SyncState sync, Long expectedVersion) {
-    return casPut(DcsKeys.SYNC, PatroniJson.writeSync(sync), expectedVersion);
-  }
-
-  @Override
   public Future<Boolean> deleteSyncState(Long expectedVersion) {
     String key = key(DcsKeys.SYNC);
     return calls.operation("delete", key, () -> expectedVersion == null
@@ -247,33 +227,20 @@ final class ConsulDcs implements Dcs {
   }
 
   @Override
-  public Future<Void> writeHistory(TimelineHistory history) {
-    return plainPut(DcsKeys.HISTORY, PatroniJson.writeHistory(history));
-  }
-
-  @Override
-  public Future<Void> writeStatus(Status status) {
-    return plainPut(DcsKeys.STATUS, PatroniJson.writeStatus(status));
-  }
-
-  @Override
-  public Future<Void> writeFailsafe(Failsafe failsafe) {
-    return plainPut(DcsKeys.FAILSAFE, PatroniJson.writeFailsafe(failsafe));
-  }
-
-  @Override
   public Future<Void> deleteCluster() {
     return calls.operation("delete cluster", prefix, () -> client.deleteValues(prefix));
   }
 
-  private Future<Boolean> casPut(String relative, String value, Long expectedVersion) {
+  @Override
+  protected Future<Boolean> casPut(String relative, String value, Long expectedVersion) {
     String key = key(relative);
     return calls.operation("write", key, () -> expectedVersion == null
         ? client.putValue(key, value)
         : put(key, value, new KeyValueOptions().setCasIndex(expectedVersion)));
   }
 
-  private Future<Void> plainPut(String relative, String value) {
+  @Override
+  protected Future<Void> plainPut(String relative, String value) {
     String key = key(relative);
     return calls.operation("write", key, () -> client.putValue(key, value)).mapEmpty();
   }

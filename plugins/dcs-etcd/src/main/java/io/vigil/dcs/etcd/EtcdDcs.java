@@ -15,17 +15,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vigil.cluster.Cluster;
-import io.vigil.cluster.Failover;
-import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.PatroniJson;
-import io.vigil.cluster.Status;
-import io.vigil.cluster.SyncState;
-import io.vigil.cluster.TimelineHistory;
 import io.vigil.dcs.ClusterReader;
-import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.dcs.KeyValueDcs;
 import io.vigil.dcs.StoredValue;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -51,7 +46,7 @@ import java.util.function.LongFunction;
  * connection errors within that time; compare-and-set writes, acquire and release are tried once. Call it from the Vert.x
  * context that created it (calls from elsewhere hop onto that context).
  */
-final class EtcdDcs implements Dcs {
+final class EtcdDcs extends KeyValueDcs {
   private final EtcdConnection connection;
   private final DcsKeys keys;
   private final String name;
@@ -196,21 +191,6 @@ final class EtcdDcs implements Dcs {
   }
 
   @Override
-  public Future<Boolean> writeConfig(Map<String, Object> config, Long expectedVersion) {
-    return casPut(DcsKeys.CONFIG, PatroniJson.writeObject(config), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeFailover(Failover failover, Long expectedVersion) {
-    return casPut(DcsKeys.FAILOVER, PatroniJson.writeFailover(failover), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeSyncState(SyncState sync, Long expectedVersion) {
-    return casPut(DcsKeys.SYNC, PatroniJson.writeSync(sync), expectedVersion);
-  }
-
-  @Override
   public Future<Boolean> deleteSyncState(Long expectedVersion) {
     String key = keys.key(DcsKeys.SYNC);
     if (expectedVersion == null) {
@@ -219,21 +199,6 @@ final class EtcdDcs implements Dcs {
     return connection.operation("delete", key, false, () -> txn(Txn.of(
         new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)),
         Op.delete(bytes(key), DeleteOption.DEFAULT))));
-  }
-
-  @Override
-  public Future<Void> writeHistory(TimelineHistory history) {
-    return plainPut(DcsKeys.HISTORY, PatroniJson.writeHistory(history));
-  }
-
-  @Override
-  public Future<Void> writeStatus(Status status) {
-    return plainPut(DcsKeys.STATUS, PatroniJson.writeStatus(status));
-  }
-
-  @Override
-  public Future<Void> writeFailsafe(Failsafe failsafe) {
-    return plainPut(DcsKeys.FAILSAFE, PatroniJson.writeFailsafe(failsafe));
   }
 
   @Override
@@ -293,7 +258,8 @@ final class EtcdDcs implements Dcs {
     }
   }
 
-  private Future<Boolean> casPut(String relative, String value, Long expectedVersion) {
+  @Override
+  protected Future<Boolean> casPut(String relative, String value, Long expectedVersion) {
     String key = keys.key(relative);
     if (expectedVersion == null) {
       return connection.operation("write", key, false, () -> put(key, value, 0).map(true));
@@ -303,7 +269,8 @@ final class EtcdDcs implements Dcs {
         Op.put(bytes(key), bytes(value), PutOption.DEFAULT))));
   }
 
-  private Future<Void> plainPut(String relative, String value) {
+  @Override
+  protected Future<Void> plainPut(String relative, String value) {
     String key = keys.key(relative);
     return connection.operation("write", key, true, () -> put(key, value, 0)).mapEmpty();
   }

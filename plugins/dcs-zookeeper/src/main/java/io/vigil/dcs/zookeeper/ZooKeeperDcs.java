@@ -7,18 +7,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vigil.cluster.Cluster;
-import io.vigil.cluster.Failover;
-import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.PatroniJson;
-import io.vigil.cluster.Status;
-import io.vigil.cluster.SyncState;
-import io.vigil.cluster.TimelineHistory;
 import io.vigil.dcs.ClusterReader;
-import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsDataException;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.dcs.KeyValueDcs;
 import io.vigil.dcs.DcsUnavailableException;
 import io.vigil.dcs.StoredValue;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * leaves unknown whether they happened (the caller re-reads). Every failure is a {@link DcsUnavailableException}
  * whose message names the operation, the znode and the ZooKeeper hosts.
  */
-public final class ZooKeeperDcs implements Dcs {
+public final class ZooKeeperDcs extends KeyValueDcs {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperDcs.class);
   private static final Set<KeeperException.Code> CONNECTION_PROBLEMS = Set.of(
       KeeperException.Code.CONNECTIONLOSS, KeeperException.Code.OPERATIONTIMEOUT,
@@ -349,21 +344,6 @@ public final class ZooKeeperDcs implements Dcs {
   }
 
   @Override
-  public Future<Boolean> writeConfig(Map<String, Object> config, Long expectedVersion) {
-    return compareAndSet("write", DcsKeys.CONFIG, bytes(PatroniJson.writeObject(config)), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeFailover(Failover failover, Long expectedVersion) {
-    return compareAndSet("write", DcsKeys.FAILOVER, bytes(PatroniJson.writeFailover(failover)), expectedVersion);
-  }
-
-  @Override
-  public Future<Boolean> writeSyncState(SyncState sync, Long expectedVersion) {
-    return compareAndSet("write", DcsKeys.SYNC, bytes(PatroniJson.writeSync(sync)), expectedVersion);
-  }
-
-  @Override
   public Future<Boolean> deleteSyncState(Long expectedVersion) {
     // ZooKeeper's Patroni never deletes /sync: it writes {}
     return compareAndSet("clear", DcsKeys.SYNC, EMPTY_OBJECT, expectedVersion);
@@ -398,21 +378,12 @@ public final class ZooKeeperDcs implements Dcs {
   }
 
   @Override
-  public Future<Void> writeHistory(TimelineHistory history) {
-    return plainWrite(DcsKeys.HISTORY, PatroniJson.writeHistory(history));
+  protected Future<Boolean> casPut(String relative, String value, Long expectedVersion) {
+    return compareAndSet("write", relative, bytes(value), expectedVersion);
   }
 
   @Override
-  public Future<Void> writeStatus(Status status) {
-    return plainWrite(DcsKeys.STATUS, PatroniJson.writeStatus(status));
-  }
-
-  @Override
-  public Future<Void> writeFailsafe(Failsafe failsafe) {
-    return plainWrite(DcsKeys.FAILSAFE, PatroniJson.writeFailsafe(failsafe));
-  }
-
-  private Future<Void> plainWrite(String relative, String value) {
+  protected Future<Void> plainPut(String relative, String value) {
     String path = keys.key(relative);
     byte[] data = bytes(value);
     return call("write the " + relative + " key", path, true, s -> {
