@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vigil.config.DcsSettings;
 import io.vigil.config.HostPort;
 import io.vigil.config.Secret;
+import io.vigil.dcs.DcsOptionReader;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +73,10 @@ record ConsulOptions(
   }
 
   private static ConsulOptions parse(Map<String, Object> o, List<String> problems) {
-    String scheme = text(o, "scheme", problems);
+    DcsOptionReader read = new DcsOptionReader(SECTION, o, problems);
+    String scheme = read.text("scheme");
     HostPort endpoint = new HostPort("127.0.0.1", DEFAULT_PORT);
-    String url = text(o, "url", problems);
+    String url = read.text("url");
     if (url != null) {
       try {
         URI uri = URI.create(url);
@@ -87,7 +89,7 @@ record ConsulOptions(
         problems.add(SECTION + ".url: expected http(s)://host:port, got '" + url + "'");
       }
     } else {
-      String host = text(o, "host", problems);
+      String host = read.text("host");
       if (host != null) {
         try {
           endpoint = HostPort.parse(host, DEFAULT_PORT);
@@ -108,25 +110,25 @@ record ConsulOptions(
     if (!scheme.equals("http") && !scheme.equals("https")) {
       problems.add(SECTION + ".scheme: expected http or https, got '" + scheme + "'");
     }
-    String cert = text(o, "cert", problems);
-    String key = text(o, "key", problems);
+    String cert = read.text("cert");
+    String key = read.text("key");
     if (key != null && cert == null) {
       problems.add(SECTION + ".key: needs " + SECTION + ".cert");
     }
-    String consistency = text(o, "consistency", problems);
+    String consistency = read.text("consistency");
     consistency = consistency == null ? "default" : consistency.toLowerCase(Locale.ROOT);
     if (!CONSISTENCIES.contains(consistency)) {
       problems.add(SECTION + ".consistency: expected default, consistent or stale, got '" + consistency + "'");
     }
-    String interval = text(o, "service_check_interval", problems);
-    if (text(o, "service_check_tls_server_name", problems) != null) {
+    String interval = read.text("service_check_interval");
+    if (read.text("service_check_tls_server_name") != null) {
       problems.add(SECTION + ".service_check_tls_server_name: not supported by Vigil yet (the Vert.x Consul client"
           + " cannot send a check's TLSServerName); remove it, or check the REST API over plain HTTP");
     }
-    return new ConsulOptions(scheme, endpoint, secret(o.get("token")), bool(o, "verify", true, problems),
-        text(o, "cacert", problems), cert, key, text(o, "dc", problems), consistency, list(o, "checks", problems),
-        bool(o, "register_service", false, problems), list(o, "service_tags", problems),
-        interval == null ? "5s" : interval, text(o, "service_check_tls_server_name", problems));
+    return new ConsulOptions(scheme, endpoint, secret(o.get("token")), read.bool("verify", true),
+        read.text("cacert"), cert, key, read.text("dc"), consistency, read.list("checks"),
+        read.bool("register_service", false), read.list("service_tags"),
+        interval == null ? "5s" : interval, read.text("service_check_tls_server_name"));
   }
 
   /** What the Vert.x Consul client is created with; {@code timeoutMs} bounds each request. */
@@ -164,59 +166,6 @@ record ConsulOptions(
       // Patroni accepts a cert file that holds the key too
       w.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key == null ? cert : key));
     }
-  }
-
-  private static boolean bool(Map<String, Object> o, String name, boolean fallback, List<String> problems) {
-    Object v = o.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    switch (String.valueOf(v).trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes", "1":
-        return true;
-      case "false", "off", "no", "0":
-        return false;
-      default:
-        problems.add(SECTION + "." + name + ": expected a boolean, got '" + v + "'");
-        return fallback;
-    }
-  }
-
-  private static String text(Map<String, Object> o, String name, List<String> problems) {
-    Object v = o.get(name);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof Map<?, ?> || v instanceof List<?>) {
-      problems.add(SECTION + "." + name + ": expected a single value, got " + v);
-      return null;
-    }
-    String s = String.valueOf(v).trim();
-    return s.isEmpty() ? null : s;
-  }
-
-  /** A YAML list, or a comma-separated string as the PATRONI_CONSUL_* variables give it. */
-  private static List<String> list(Map<String, Object> o, String name, List<String> problems) {
-    Object v = o.get(name);
-    List<String> out = new ArrayList<>();
-    if (v == null) {
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      l.forEach(item -> out.add(String.valueOf(item).trim()));
-    } else if (v instanceof Map<?, ?>) {
-      problems.add(SECTION + "." + name + ": expected a list, got " + v);
-    } else {
-      for (String part : String.valueOf(v).split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.trim());
-        }
-      }
-    }
-    return out;
   }
 
   private static Secret secret(Object v) {

@@ -3,6 +3,7 @@ package io.vigil.dcs.zookeeper;
 import io.vigil.config.DcsSettings;
 import io.vigil.config.HostPort;
 import io.vigil.config.Secret;
+import io.vigil.dcs.DcsOptionReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,12 +58,13 @@ record ZooKeeperOptions(
   }
 
   private static ZooKeeperOptions parse(Map<String, Object> o, List<String> problems) {
+    DcsOptionReader read = new DcsOptionReader(SECTION, o, problems);
     List<HostPort> hosts = hosts(o.get("hosts"), problems);
-    boolean useSsl = bool(o, "use_ssl", false, problems);
-    boolean verify = bool(o, "verify", true, problems);
-    String cacert = text(o, "cacert", problems);
-    String cert = text(o, "cert", problems);
-    String key = text(o, "key", problems);
+    boolean useSsl = read.bool("use_ssl", false);
+    boolean verify = read.bool("verify", true);
+    String cacert = read.fileName("cacert");
+    String cert = read.fileName("cert");
+    String key = read.fileName("key");
     Secret keyPassword = secret(o.get("key_password"));
     if (useSsl && (cert == null) != (key == null)) {
       problems.add(SECTION + ".cert and " + SECTION + ".key: give both or neither");
@@ -99,38 +101,6 @@ record ZooKeeperOptions(
       problems.add(SECTION + ".hosts: is empty");
     }
     return hosts;
-  }
-
-  private static boolean bool(Map<String, Object> o, String name, boolean fallback, List<String> problems) {
-    Object v = o.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    switch (String.valueOf(v).trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes", "1":
-        return true;
-      case "false", "off", "no", "0":
-        return false;
-      default:
-        problems.add(SECTION + "." + name + ": expected a boolean, got '" + v + "'");
-        return fallback;
-    }
-  }
-
-  private static String text(Map<String, Object> o, String name, List<String> problems) {
-    Object v = o.get(name);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof Map<?, ?> || v instanceof List<?>) {
-      problems.add(SECTION + "." + name + ": expected a file name");
-      return null;
-    }
-    String s = String.valueOf(v);
-    return s.isBlank() ? null : s;
   }
 
   private static Secret secret(Object v) {
