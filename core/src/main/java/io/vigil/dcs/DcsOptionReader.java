@@ -1,9 +1,11 @@
 package io.vigil.dcs;
 
+import io.vigil.config.DcsSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Reads the values of a plugin's DCS section ({@code consul:}, {@code zookeeper:}, ...) as Patroni accepts them,
@@ -19,6 +21,26 @@ public final class DcsOptionReader {
     this.section = section;
     this.options = options;
     this.problems = problems;
+  }
+
+  /**
+   * Runs {@code parse} on the section's options; throws with every problem it reported (one per line) when
+   * there is any.
+   */
+  public static <T> T parseOrThrow(DcsSettings settings, BiFunction<Map<String, Object>, List<String>, T> parse) {
+    List<String> problems = new ArrayList<>();
+    T options = parse.apply(settings.options(), problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return options;
+  }
+
+  /** The problems {@code parse} reports for the section's options; empty when it is valid. */
+  public static List<String> problems(DcsSettings settings, BiFunction<Map<String, Object>, List<String>, ?> parse) {
+    List<String> problems = new ArrayList<>();
+    parse.apply(settings.options(), problems);
+    return problems;
   }
 
   /** true/on/yes/1 or false/off/no/0, any case; {@code fallback} when absent or not a boolean. */

@@ -9,7 +9,6 @@ import io.vigil.config.HostPort;
 import io.vigil.config.Secret;
 import io.vigil.dcs.DcsOptionReader;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,18 +57,11 @@ record ConsulOptions(
   }
 
   static ConsulOptions parse(DcsSettings settings) {
-    List<String> problems = new ArrayList<>();
-    ConsulOptions options = parse(settings.options(), problems);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return options;
+    return DcsOptionReader.parseOrThrow(settings, ConsulOptions::parse);
   }
 
   static List<String> validate(DcsSettings settings) {
-    List<String> problems = new ArrayList<>();
-    parse(settings.options(), problems);
-    return problems;
+    return DcsOptionReader.problems(settings, ConsulOptions::parse);
   }
 
   private static ConsulOptions parse(Map<String, Object> o, List<String> problems) {

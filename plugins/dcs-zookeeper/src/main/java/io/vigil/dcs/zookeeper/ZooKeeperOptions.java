@@ -43,18 +43,11 @@ record ZooKeeperOptions(
 
   /** Parses the section; throws with every problem (one per line) when any option is wrong. */
   static ZooKeeperOptions parse(DcsSettings settings) {
-    List<String> problems = new ArrayList<>();
-    ZooKeeperOptions options = parse(settings.options(), problems);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return options;
+    return DcsOptionReader.parseOrThrow(settings, ZooKeeperOptions::parse);
   }
 
   static List<String> validate(DcsSettings settings) {
-    List<String> problems = new ArrayList<>();
-    parse(settings.options(), problems);
-    return problems;
+    return DcsOptionReader.problems(settings, ZooKeeperOptions::parse);
   }
 
   private static ZooKeeperOptions parse(Map<String, Object> o, List<String> problems) {
