@@ -2,10 +2,9 @@ package io.vigil.dcs.consul;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vigil.dcs.DcsDeadline;
 import io.vigil.dcs.DcsUnavailableException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -45,30 +44,8 @@ final class ConsulCalls {
 
   /** Tried once: Consul's PUT answers only true or false, so a replayed CAS could not tell who won. */
   <T> Future<T> operation(String what, String key, Supplier<Future<T>> body) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      if (closed) {
-        promise.fail(unavailable(what, key, new IllegalStateException("client closed")));
-        return;
-      }
-      long timer = vertx.setTimer(retryTimeoutMillis(), id -> promise.tryFail(unavailable(what, key,
-          new TimeoutException("no answer within " + retryTimeoutSeconds + " s (retry_timeout)"))));
-      Future<T> f;
-      try {
-        f = body.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> {
-        vertx.cancelTimer(timer);
-        if (ar.succeeded()) {
-          promise.tryComplete(ar.result());
-        } else {
-          promise.tryFail(ar.cause() instanceof DcsUnavailableException ? ar.cause() : unavailable(what, key, ar.cause()));
-        }
-      });
-    });
-    return promise.future();
+    return DcsDeadline.bounded(vertx, context, this::retryTimeoutMillis, () -> retryTimeoutSeconds, () -> closed,
+        cause -> unavailable(what, key, cause), deadline -> body.get());
   }
 
   DcsUnavailableException unavailable(String what, String key, Throwable cause) {

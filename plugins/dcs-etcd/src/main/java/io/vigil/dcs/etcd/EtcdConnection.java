@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vigil.dcs.DcsDeadline;
 import io.vigil.dcs.DcsUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -113,26 +114,8 @@ final class EtcdConnection {
    * must never be replayed blindly.
    */
   <T> Future<T> operation(String what, String key, boolean idempotent, Supplier<Future<T>> body) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      if (closed) {
-        promise.fail(unavailable(what, key, new IllegalStateException("client closed")));
-        return;
-      }
-      long deadlineMs = retryTimeoutSeconds * 1000L;
-      long deadlineNanos = System.nanoTime() + Duration.ofMillis(deadlineMs).toNanos();
-      long timer = vertx.setTimer(deadlineMs, id -> promise.tryFail(unavailable(what, key,
-          new java.util.concurrent.TimeoutException("no answer within " + retryTimeoutSeconds + " s (retry_timeout)"))));
-      attempt(body, idempotent, deadlineNanos, what, key).onComplete(ar -> {
-        vertx.cancelTimer(timer);
-        if (ar.succeeded()) {
-          promise.tryComplete(ar.result());
-        } else {
-          promise.tryFail(ar.cause() instanceof DcsUnavailableException ? ar.cause() : unavailable(what, key, ar.cause()));
-        }
-      });
-    });
-    return promise.future();
+    return DcsDeadline.bounded(vertx, context, () -> retryTimeoutSeconds * 1000L, () -> retryTimeoutSeconds, () -> closed,
+        cause -> unavailable(what, key, cause), deadlineNanos -> attempt(body, idempotent, deadlineNanos, what, key));
   }
 
   private <T> Future<T> attempt(Supplier<Future<T>> body, boolean idempotent, long deadlineNanos, String what, String key) {
