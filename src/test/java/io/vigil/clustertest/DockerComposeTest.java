@@ -179,4 +179,25 @@ class DockerComposeTest {
     assertTrue(Files.isExecutable(DOCKER.resolve("entrypoint.sh")));
     assertTrue(Files.isExecutable(DOCKER.resolve("e2e.sh")));
   }
+
+  /** packaging/systemd/vigil.service: the settings README "systemd" relies on. */
+  @Test
+  void systemdUnitStopsOnlyTheAgentAndWaitsLongerThanItsCleanStop() throws IOException {
+    Path unit = DOCKER.resolveSibling("packaging/systemd/vigil.service");
+    Map<String, String> keys = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(unit)) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        keys.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    assertEquals("simple", keys.get("Type"));
+    assertEquals("process", keys.get("KillMode"));
+    assertEquals("on-failure", keys.get("Restart"));
+    assertEquals("postgres", keys.get("User"));
+    assertEquals("/opt/vigil/bin/vigil /etc/vigil/vigil.yml", keys.get("ExecStart"));
+    // above the 60 s stop_grace_period of the Compose file and the tests' 30 s clean-stop limit
+    assertTrue(Integer.parseInt(keys.get("TimeoutStopSec")) > 60, keys.get("TimeoutStopSec"));
+    assertTrue(Files.isRegularFile(unit.resolveSibling("vigil.yml")));
+  }
 }
