@@ -41,8 +41,8 @@ class EntrypointClusterIT {
           "PATRONI_ETCD3_HOSTS", "127.0.0.1:1", "PATRONI_SUPERUSER_PASSWORD_FILE", superuserSecret.toString(),
           "PATRONI_REPLICATION_PASSWORD", "x", "VIGIL_BIN", "/bin/false", "DOCKER_IP", "127.0.0.1");
       for (String[] row : new String[][] {
-          {"PATRONI_SCOPE", "PATRONI_SCOPE is not set"},
-          {"PATRONI_ETCD3_HOSTS", "no DCS is set"},
+          {"PATRONI_SCOPE", "PATRONI_SCOPE is not set (the cluster name, Patroni's scope)"},
+          {"PATRONI_ETCD3_HOSTS", "no DCS is set: set PATRONI_ETCD3_HOSTS, PATRONI_ZOOKEEPER_HOSTS or PATRONI_CONSUL_HOST"},
           {"PATRONI_SUPERUSER_PASSWORD_FILE", "PATRONI_SUPERUSER_PASSWORD (or PATRONI_SUPERUSER_PASSWORD_FILE) is not set"},
           {"PATRONI_REPLICATION_PASSWORD", "PATRONI_REPLICATION_PASSWORD (or PATRONI_REPLICATION_PASSWORD_FILE) is not set"}}) {
         Map<String, String> env = new java.util.HashMap<>(base);
@@ -130,7 +130,7 @@ class EntrypointClusterIT {
             .redirectOutput(haproxyLog.toFile()).start();
         final Process hap = haproxy;
         Timing.await("HAProxy :" + primaryPort + " to reach the primary " + leader.name, Timing.scaled(Duration.ofSeconds(30)),
-            () -> (leader.pgPort + "|f").equals(through(primaryPort, "SELECT inet_server_port() || '|' || pg_is_in_recovery()")) ? true : null,
+            () -> (leader.pgPort + "|false").equals(through(primaryPort, "SELECT inet_server_port() || '|' || pg_is_in_recovery()")) ? true : null,
             () -> hap.isAlive() ? readQuietly(haproxyLog) : "haproxy exited: " + readQuietly(haproxyLog));
         Timing.await("HAProxy :" + replicaPort + " to reach a replica", Timing.scaled(Duration.ofSeconds(30)),
             () -> "t".equals(through(replicaPort, "SELECT pg_is_in_recovery()")) ? true : null,
