@@ -166,7 +166,12 @@ class EntrypointClusterIT {
         assertFalse(ProcessHandle.of(newPostmaster).map(ProcessHandle::isAlive).orElse(false),
             "PostgreSQL still runs after the entrypoint exited");
         assertFalse(Files.exists(newLeader.dataDir().resolve("postmaster.pid")), "postmaster.pid left behind");
-        System.out.printf("EntrypointClusterIT: SIGTERM -> %s stopped in %.1f s%n", newLeader.name, stopSeconds);
+        // the key was released, not left to expire: the last node leads well before ttl
+        AgentNode last = replicas.stream().filter(n -> n != newLeader).findFirst().orElseThrow();
+        Timing.await(last.name + " to lead before the released key's ttl", Duration.ofSeconds(cluster.ttl() / 2),
+            () -> last.get("/primary").code() == 200 ? true : null, cluster::describe);
+        System.out.printf("EntrypointClusterIT: SIGTERM -> %s stopped in %.1f s, %s leads %.1f s after the signal%n",
+            newLeader.name, stopSeconds, last.name, (System.nanoTime() - stopAt) / 1e9);
       } finally {
         if (haproxy != null) {
           haproxy.destroyForcibly().waitFor();
