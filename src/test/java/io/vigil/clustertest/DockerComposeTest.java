@@ -73,6 +73,7 @@ class DockerComposeTest {
       String test = String.join(" ", list(map(s.get("healthcheck"), name + ".healthcheck").get("test"), "test")
           .stream().map(String::valueOf).toList());
       assertTrue(test.contains("http://127.0.0.1:8008/liveness"), name + ": " + test);
+      assertEquals("90s", s.get("stop_grace_period"), name + ": above pg_ctl_timeout's 60 s default");
       assertEquals(List.of(name + ":/home/postgres/data"), s.get("volumes"));
       assertTrue(volumes.containsKey(name), "named volume " + name);
       // every DCS service the node waits for must exist, be healthy-checked and be waited on as healthy
@@ -196,7 +197,7 @@ class DockerComposeTest {
     assertEquals("on-failure", keys.get("Restart"));
     assertEquals("postgres", keys.get("User"));
     assertEquals("/opt/vigil/bin/vigil /etc/vigil/vigil.yml", keys.get("ExecStart"));
-    // above the 60 s stop_grace_period of the Compose file and the tests' 30 s clean-stop limit
+    // above pg_ctl_timeout's 60 s default plus the cycle in flight
     assertTrue(Integer.parseInt(keys.get("TimeoutStopSec")) > 60, keys.get("TimeoutStopSec"));
     assertTrue(Files.isRegularFile(unit.resolveSibling("vigil.yml")));
   }
