@@ -39,6 +39,8 @@ final class AgentNode {
   /** Where observers reach this node's PostgreSQL: an address no cut between the nodes covers. */
   final String observerHost;
   private Process process;
+  /** Extra environment of the agent's process, e.g. the PATRONI_* variables of an env-only node. */
+  final Map<String, String> env = new java.util.LinkedHashMap<>();
 
   AgentNode(String name, Path clusterDir, Path jar) throws IOException {
     this(name, clusterDir, jar, null, "127.0.0.1");
@@ -97,6 +99,7 @@ final class AgentNode {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("HOME", dir.toString());
+    pb.environment().putAll(env);
     process = pb.start();
     return this;
   }

@@ -103,6 +103,11 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** The agents' jar, copied where the postgres user can read it. */
+  Path jar() {
+    return jar;
+  }
+
   int ttl() {
     return ttl;
   }
