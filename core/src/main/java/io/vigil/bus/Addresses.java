@@ -56,8 +56,9 @@ public final class Addresses {
   public static final String ROLE_CHANGED = "vigil.role.changed";
 
   /**
-   * One stream of everything above, as JSON, for monitoring taps. Kind: publish. Sender: the tap bridge.
-   * Body: {@code io.vertx.core.json.JsonObject} with {@code address} and {@code body}.
+   * Every event a tap can see, numbered per agent. Kind: publish. Sender: {@link io.vigil.events.EventEmitter}
+   * (called by the verticles). Listeners: the event journal behind {@code GET /events}, the TCP bridge, the
+   * callback dispatcher. Body: {@link io.vigil.events.VigilEvent}; its JSON schema is docs/events.md.
    */
   public static final String EVENTS = "vigil.events";
 
