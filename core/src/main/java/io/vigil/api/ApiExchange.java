@@ -90,6 +90,23 @@ final class ApiExchange {
     }
   }
 
+  /**
+   * Starts a streamed answer (Server-Sent Events): status 200, the standard and extra headers, chunked, no
+   * Content-Length. The caller writes the body and never ends it unless asked to.
+   */
+  HttpServerResponse startStream(String contentType, Map<String, String> extra) {
+    HttpServerResponse r = request.response();
+    r.setStatusCode(200).setStatusMessage(ApiErrors.reason(200)).setChunked(true);
+    MultiMap h = r.headers();
+    headers.addStandard(h);
+    for (Entry<String, String> e : extra.entrySet()) {
+      h.set(e.getKey(), e.getValue());
+    }
+    h.set(HttpHeaders.CONTENT_TYPE, contentType);
+    headers.addExtra(h);
+    return r;
+  }
+
   void sendError(int code) {
     sendError(code, null);
   }

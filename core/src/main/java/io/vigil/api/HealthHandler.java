@@ -9,9 +9,11 @@ import java.util.Map;
  */
 final class HealthHandler {
   private final ApiState state;
+  private final io.vigil.taps.TapStats taps;
 
-  HealthHandler(ApiState state) {
+  HealthHandler(ApiState state, io.vigil.taps.TapStats taps) {
     this.state = state;
+    this.taps = taps;
   }
 
   /** GET: the health code with the status JSON as body. */
@@ -43,7 +45,8 @@ final class HealthHandler {
 
   void metrics(ApiExchange ex) {
     ApiState.Snapshot s = state.snapshot();
-    String text = Metrics.render(s.view(), s.status(), state.patroniVersion, state.clock.monotonicMillis());
+    String text = Metrics.render(s.view(), s.status(), state.patroniVersion, state.clock.monotonicMillis())
+        + Metrics.renderTaps(s.view(), taps);
     ex.write(200, io.vertx.core.buffer.Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)), "text/plain",
         Map.of());
   }

@@ -109,6 +109,32 @@ final class Metrics {
     return m.toString();
   }
 
+  /**
+   * Vigil's event taps (README "Event taps"): connected taps per kind and taps dropped per kind and reason, with
+   * the same scope/name labels as Patroni's metrics.
+   */
+  static String renderTaps(NodeView view, io.vigil.taps.TapStats taps) {
+    NodeStatus s = view.status();
+    String base = "scope=\"" + escape(s.scope()) + "\",name=\"" + escape(s.name()) + "\"";
+    StringBuilder m = new StringBuilder(512);
+    m.append("# HELP vigil_event_taps Event taps connected now (sse: GET /events streams, bridge: TCP bridge ")
+        .append("clients).\n# TYPE vigil_event_taps gauge\n");
+    taps.connectedByKind().forEach((kind, n) -> m.append("vigil_event_taps{").append(base).append(",kind=\"")
+        .append(escape(kind)).append("\"} ").append(n).append('\n'));
+    m.append("# HELP vigil_event_tap_drops_total Event taps disconnected for being too slow, by reason.\n")
+        .append("# TYPE vigil_event_tap_drops_total counter\n");
+    taps.dropsByKindAndReason().forEach((key, n) -> {
+      int slash = key.indexOf('/');
+      m.append("vigil_event_tap_drops_total{").append(base).append(",kind=\"").append(escape(key.substring(0, slash)))
+          .append("\",reason=\"").append(escape(key.substring(slash + 1))).append("\"} ").append(n).append('\n');
+    });
+    m.append("# HELP vigil_event_bridge_inbound_refused_total Sends and publishes from event bridge clients, ")
+        .append("refused (the bridge is outbound only).\n# TYPE vigil_event_bridge_inbound_refused_total counter\n")
+        .append("vigil_event_bridge_inbound_refused_total{").append(base).append("} ")
+        .append(taps.inboundRefusedCount()).append('\n');
+    return m.toString();
+  }
+
   /** {@code 4.0.4} → {@code 040004}. */
   static String paddedVersion(String version) {
     StringBuilder b = new StringBuilder();

@@ -25,6 +25,7 @@ import io.vigil.cluster.Cluster;
 import io.vigil.config.CtlSettings;
 import io.vigil.config.RestApiSettings;
 import io.vigil.dcs.Dcs;
+import io.vigil.taps.EventJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -61,6 +62,10 @@ public final class RestApiVerticle extends AbstractVerticle {
   private final String name;
   private final Dcs dcs;
   private final ApiClock clock;
+  private EventJournal journal;
+  private boolean ownJournal;
+  private long eventsHeartbeatMillis = EventsHandler.DEFAULT_HEARTBEAT_MILLIS;
+  private long eventsStallMillis = EventsHandler.DEFAULT_STALL_MILLIS;
   private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
   private int tlsHandshakeTimeoutSeconds = DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS;
   private long switchoverPollMillis = 1000;
@@ -72,6 +77,7 @@ public final class RestApiVerticle extends AbstractVerticle {
   private ClusterHandler clusterHandler;
   private SwitchoverHandler switchover;
   private HaRequestHandler haRequests;
+  private EventsHandler events;
   private HttpServer server;
   private HttpClient peers;
   private List<String> resolvedMemberHosts = List.of();
@@ -89,6 +95,27 @@ public final class RestApiVerticle extends AbstractVerticle {
     this.name = name;
     this.dcs = dcs;
     this.clock = clock;
+  }
+
+  /**
+   * The journal {@code GET /events} reads (the agent's, shared with the TCP bridge); without one the verticle
+   * keeps its own, fed from {@link Addresses#EVENTS}. Call before deployment.
+   */
+  public RestApiVerticle withEventJournal(EventJournal journal) {
+    this.journal = journal;
+    return this;
+  }
+
+  /** Shorter event-stream heartbeat and stall limit for tests; call before deployment. */
+  RestApiVerticle withEventTimings(long heartbeatMillis, long stallMillis) {
+    this.eventsHeartbeatMillis = heartbeatMillis;
+    this.eventsStallMillis = stallMillis;
+    return this;
+  }
+
+  /** The journal behind {@code GET /events}. */
+  public EventJournal eventJournal() {
+    return journal;
   }
 
   /** Shorter limits for tests of slow clients; call before deployment. */
@@ -113,7 +140,14 @@ public final class RestApiVerticle extends AbstractVerticle {
     String vigilVersion = versions.getProperty("vigil.version", "0");
     state = new ApiState(scope, name, patroniVersion, clock);
     headers = new ResponseHeaders(settings, patroniVersion, vigilVersion, clock);
-    health = new HealthHandler(state);
+    if (journal == null) {
+      journal = new EventJournal();
+      ownJournal = true;
+      journal.attach(vertx);
+    }
+    health = new HealthHandler(state, journal.stats());
+    events = new EventsHandler(vertx, journal, eventsHeartbeatMillis, eventsStallMillis);
+    events.start();
     clusterHandler = new ClusterHandler(state, dcs, vertx.eventBus());
     peers = vertx.createHttpClient(peerClientOptions());
     switchover = new SwitchoverHandler(vertx, state, dcs, peers, switchoverPollMillis);
@@ -144,6 +178,12 @@ public final class RestApiVerticle extends AbstractVerticle {
 
   @Override
   public void stop(Promise<Void> stopPromise) {
+    if (events != null) {
+      events.stop();
+    }
+    if (ownJournal) {
+      journal.detach();
+    }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     Future<Void> closeClient = peers == null ? Future.succeededFuture() : peers.close();
     Future.join(closeServer, closeClient).onComplete(ar -> stopPromise.complete());
@@ -198,6 +238,8 @@ public final class RestApiVerticle extends AbstractVerticle {
           case "history" -> clusterHandler.history(ex);
           case "config" -> clusterHandler.config(ex);
           case "failsafe" -> clusterHandler.failsafe(ex);
+          // Vigil's own: as sensitive as the write endpoints, so behind the same checks
+          case "events" -> guarded(ex, true, () -> events.events(ex));
           default -> health.health(ex);
         }
       }

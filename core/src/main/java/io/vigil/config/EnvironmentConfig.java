@@ -85,6 +85,8 @@ final class EnvironmentConfig {
         "ciphers", "verify_client", "http_extra_headers", "https_extra_headers", "allowlist",
         "allowlist_include_members", "request_queue_size", "server_tokens");
     sectionValues("ctl", "insecure", "cacert", "certfile", "keyfile", "keyfile_password");
+    sectionValues("event_bridge", "listen", "certfile", "keyfile", "cafile", "verify_client", "addresses",
+        "keep_connection_on_inbound");
     sectionValues("postgresql", "listen", "connect_address", "proxy_address", "config_dir", "data_dir", "pgpass",
         "bin_dir");
     sectionValues("log", "type", "level", "traceback_level", "format", "dateformat", "static_fields",
@@ -103,6 +105,8 @@ final class EnvironmentConfig {
 
     convert("restapi", "allowlist_include_members", this::bool);
     convert("ctl", "insecure", this::bool);
+    convert("event_bridge", "keep_connection_on_inbound", this::bool);
+    convert("event_bridge", "addresses", v -> list(v, "PATRONI_EVENT_BRIDGE_ADDRESSES"));
     convert("log", "deduplicate_heartbeat_logs", this::bool);
     for (String k : List.of("request_queue_size")) {
       convert("restapi", k, this::integer);

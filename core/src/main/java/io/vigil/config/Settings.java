@@ -21,4 +21,14 @@ public record Settings(
     BootstrapSettings bootstrap,
     PostgresSettings postgresql,
     WatchdogSettings watchdog,
-    Tags tags) {}
+    Tags tags,
+    /** null when the TCP event bridge is off (no {@code event_bridge} section) */
+    EventBridgeSettings eventBridge) {
+
+  /** Without the event bridge (it is off unless configured). */
+  public Settings(Path source, String scope, String namespace, String name, RestApiSettings restapi, CtlSettings ctl,
+      LogSettings log, DcsSettings dcs, BootstrapSettings bootstrap, PostgresSettings postgresql,
+      WatchdogSettings watchdog, Tags tags) {
+    this(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags, null);
+  }
+}

@@ -134,8 +134,10 @@ public final class SettingsLoader {
     PostgresSettings postgresql = postgresql(top.section("postgresql"));
     WatchdogSettings watchdog = watchdog(top.section("watchdog"));
     Tags tags = tags(top.section("tags"));
+    EventBridgeSettings eventBridge = top.has("event_bridge") ? eventBridge(top.section("event_bridge")) : null;
     top.warnUnknown();
-    return new Settings(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags);
+    return new Settings(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags,
+        eventBridge);
   }
 
   private DcsSettings dcs(ConfigReader top) {
@@ -212,6 +214,49 @@ public final class SettingsLoader {
         r.integer("request_queue_size", 5, 0, 4096));
     r.warnUnknown();
     return api;
+  }
+
+  /**
+   * Vigil's own section, so unlike Patroni's sections an unknown key is an error: a misspelt {@code addresses}
+   * or {@code certfile} must not silently open a different bridge than the one configured.
+   */
+  private EventBridgeSettings eventBridge(ConfigReader r) {
+    HostPort listen = r.hostPort("listen", true, 0);
+    String verify = r.string("verify_client", "none");
+    if (!Set.of("none", "optional", "required").contains(verify)) {
+      r.error("verify_client", "expected none, optional or required, got '" + verify + "'");
+    }
+    String certfile = r.string("certfile", null);
+    String cafile = r.string("cafile", null);
+    if (certfile == null && (r.raw("keyfile") != null || cafile != null || !"none".equals(verify))) {
+      r.error("certfile", "is required when keyfile, cafile or verify_client is set (they configure TLS)");
+    }
+    if (!"none".equals(verify) && cafile == null) {
+      r.error("cafile", "is required when verify_client is " + verify + ": client certificates are checked against it");
+    }
+    List<String> addresses = r.stringList("addresses", true);
+    if (addresses == null || addresses.isEmpty()) {
+      addresses = List.of(EventBridgeSettings.ALL_EVENTS_ADDRESS);
+    }
+    for (String address : addresses) {
+      String prefix = EventBridgeSettings.ALL_EVENTS_ADDRESS + ".";
+      boolean typed = address.startsWith(prefix)
+          && io.vigil.events.EventType.fromWireName(address.substring(prefix.length())).isPresent();
+      if (!address.equals(EventBridgeSettings.ALL_EVENTS_ADDRESS) && !typed) {
+        r.error("addresses", "'" + address + "' is not a bridge address: expected "
+            + EventBridgeSettings.ALL_EVENTS_ADDRESS + " or " + prefix + "<event type> (docs/events.md)");
+      }
+    }
+    EventBridgeSettings bridge = new EventBridgeSettings(listen, certfile, r.string("keyfile", null), cafile, verify,
+        List.copyOf(addresses), r.bool("keep_connection_on_inbound", false));
+    for (String k : r.values().keySet()) {
+      if (!Set.of("listen", "certfile", "keyfile", "cafile", "verify_client", "addresses",
+          "keep_connection_on_inbound").contains(k)) {
+        r.error(k, "unknown key (expected listen, certfile, keyfile, cafile, verify_client, addresses, "
+            + "keep_connection_on_inbound)");
+      }
+    }
+    return bridge;
   }
 
   private Credentials credentials(ConfigReader parent, String key) {

@@ -18,6 +18,8 @@ import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
 import io.vigil.postgres.PostgresState;
+import io.vigil.taps.EventBridgeVerticle;
+import io.vigil.taps.EventJournal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
+ * name (docs/ha-rules.md §2.0), deploys the HA loop, the REST API and (when configured) the event bridge, and on SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
@@ -69,6 +71,10 @@ public final class AgentRuntime {
     Dcs dcs = factory.create(vertx, new DcsContext(new DcsKeys(settings.namespace(), settings.scope()),
         settings.name(), settings.dcs(), new DcsTiming(initial.ttl(), initial.loopWait(), initial.retryTimeout())));
 
+    // listening before any verticle can emit, so that the ring starts at seq 1
+    EventJournal journal = new EventJournal();
+    await(journal.attach(vertx), Duration.ofSeconds(10));
+
     AtomicInteger exitCode = new AtomicInteger();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -83,7 +89,10 @@ public final class AgentRuntime {
       });
       await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
-          settings.name(), dcs)), Duration.ofSeconds(30));
+          settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
+      if (settings.eventBridge() != null) {
+        await(vertx.deployVerticle(new EventBridgeVerticle(settings.eventBridge(), journal)), Duration.ofSeconds(30));
+      }
       LOG.info("vigil {} started: member {} of cluster {}, REST API on {}", AgentVersion.vigilVersion(),
           settings.name(), settings.scope(), settings.restapi().listen());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
