@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), deploys the HA loop, the REST API and (when configured) the event bridge, and on SIGTERM/SIGINT shuts down in reverse order
+ * name (docs/ha-rules.md §2.0), starts the event journal, deploys the HA loop, the REST API and (when configured)
+ * the event bridge, and on SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
