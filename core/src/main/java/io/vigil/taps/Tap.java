@@ -144,8 +144,8 @@ public final class Tap {
     }
     journal.remove(this);
     journal.stats().dropped(kind, reason);
-    LOG.warn("event tap dropped: {} tap {} is too slow ({}: {}); it may reconnect with Last-Event-ID",
-        kind, peer, reason.label(), detail);
+    LOG.warn("event tap dropped: {} tap {} is too slow ({}: {}){}", kind, peer, reason.label(), detail,
+        TapStats.SSE.equals(kind) ? "; it may reconnect with Last-Event-ID" : "");
     context.runOnContext(v -> sink.drop(reason));
   }
 

@@ -171,6 +171,10 @@ class EventJournalTest {
     journal.subscribe("bridge", "healthy", EventFilter.ALL, null, context, healthy);
     for (long i = 1; i <= 6; i++) {
       journal.append(event(i, EventType.HA_CYCLE));
+      // a burst above the queue's capacity would overflow the healthy tap too: it reads each before the next
+      long delivered = i;
+      Timing.until("the healthy tap read " + i, Duration.ofSeconds(5), Duration.ofMillis(1),
+          () -> healthy.seqs().size() == delivered);
     }
     Timing.until("the stuck tap dropped", Duration.ofSeconds(5), Duration.ofMillis(5),
         () -> stuck.dropped == DropReason.QUEUE_FULL);
