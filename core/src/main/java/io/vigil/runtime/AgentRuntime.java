@@ -4,9 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.api.RestApiVerticle;
-import io.vigil.bus.HaRequest;
-import io.vigil.bus.NodeStatus;
-import io.vigil.bus.RecordCodec;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.bus.Addresses;
 import io.vigil.cluster.Cluster;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.GlobalConfigParser;
@@ -17,19 +16,22 @@ import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
-import io.vigil.postgres.PostgresState;
+import io.vigil.events.EventEmitter;
+import io.vigil.postgres.PostgresController;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
+ * Runs one agent: creates the DCS client from its plugin and the agent's one {@link EventEmitter}, refuses to
+ * start when a live node already uses this name (docs/ha-rules.md §2.0), deploys the PostgreSQL supervisor, the HA
+ * loop, the DCS watch and the REST API (verticles that get the emitter take it as a constructor parameter), and on SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
@@ -60,9 +62,8 @@ public final class AgentRuntime {
   static int run(Settings settings, DcsFactory factory) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
         .setInternalBlockingPoolSize(4));
-    RecordCodec.register(vertx, NodeStatus.class);
-    RecordCodec.register(vertx, PostgresState.class);
-    HaRequest.registerCodecs(vertx);
+    Addresses.registerCodecs(vertx);
+    EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
 
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
@@ -77,11 +78,10 @@ public final class AgentRuntime {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
-      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
+      HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, code -> {
         exitCode.set(code);
         stop.countDown();
-      });
-      await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
+      }), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs)), Duration.ofSeconds(30));
       LOG.info("vigil {} started: member {} of cluster {}, REST API on {}", AgentVersion.vigilVersion(),
@@ -112,12 +112,33 @@ public final class AgentRuntime {
     }
   }
 
+  /**
+   * Deploys the verticles that keep the node highly available, each with one job, all given the agent's one
+   * {@link EventEmitter}: the PostgreSQL supervisor, the HA loop and the DCS watch (docs/architecture.md
+   * "Verticles"). The loop is deployed after the supervisor, so that it hears every PostgreSQL change from its
+   * first cycle on, and before the watch, whose first snapshot would otherwise find nobody to wake.
+   *
+   * @return the HA loop, for the shutdown
+   */
+  static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
+      IntConsumer exit) {
+    Addresses.registerCodecs(vertx);
+    AsyncExecutor async = new AsyncExecutor(vertx);
+    return PostgresController.create(vertx, settings, async).compose(pg -> {
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit);
+      return vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events))
+          .compose(id -> vertx.deployVerticle(loop))
+          .compose(id -> vertx.deployVerticle(new DcsWatchVerticle(dcs, events)))
+          .map(loop);
+    });
+  }
+
   /** SIGHUP re-reads the local configuration, as for Patroni. */
   @SuppressWarnings("sunapi")
   private static void installReloadSignal(Vertx vertx) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-          signal -> vertx.eventBus().send(io.vigil.bus.Addresses.AGENT_RELOAD, "SIGHUP"));
+          signal -> vertx.eventBus().send(Addresses.AGENT_RELOAD, "SIGHUP"));
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled on this platform: reload with POST /reload instead");
     }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.NodeStatus;
 import io.vigil.config.Settings;
+import io.vigil.events.EventEmitter;
 import io.vigil.postgres.PgFixtures;
 import io.vigil.runtime.FaultyDcs.Call;
 import io.vigil.runtime.FaultyDcs.Mode;
@@ -59,9 +60,9 @@ class HaLoopSafetyIT {
     settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(),
         Map.of("ttl", TTL, "loop_wait", LOOP_WAIT, "retry_timeout", RETRY_TIMEOUT));
     dcs = new FaultyDcs(vertx, "pg1");
-    loop = new HaLoopVerticle(settings, dcs, exits::add);
     vertx.eventBus().<NodeStatus>consumer(Addresses.HA_CYCLE, m -> published.add(m.body()));
-    vertx.deployVerticle(loop).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    loop = AgentRuntime.deployHaVerticles(vertx, settings, dcs, new EventEmitter(vertx, "demo", "pg1"), exits::add)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     waitUntil("the agent bootstrapped and leads", 90_000,
         () -> "pg1".equals(dcs.leader()) && renewals(Mode.NORMAL).size() >= 2 && writablePrimary());
     assertEquals(new io.vigil.dcs.DcsTiming(TTL, LOOP_WAIT, RETRY_TIMEOUT), dcs.timing(), "bootstrap.dcs applied");
