@@ -43,7 +43,7 @@ public enum EventType {
   ACTION_STARTED,
   /** A long action reported progress: {@code action}, {@code phase}, {@code percent} (-1 when unknown). */
   ACTION_PROGRESS,
-  /** A long action ended: {@code action}, {@code ok}, {@code error} (null when ok). */
+  /** A long action ended: {@code action}, {@code ok}, {@code error} (the failure's message, null when ok). */
   ACTION_FINISHED,
   DCS_REACHABLE,
   DCS_UNREACHABLE,

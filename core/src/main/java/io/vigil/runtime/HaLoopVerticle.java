@@ -56,10 +56,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HA loop (docs/architecture.md "The HA cycle"): wakes every loop_wait seconds counted from the start of the
- * previous cycle (as Patroni's loop does), at once when the DCS watch sees the leader key change or vanish, when
- * PostgreSQL changes state, and when a REST request arrives; gathers the inputs, asks the pure
- * {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
- * {@link Addresses#HA_CYCLE}. One cycle at a time; a wake-up during a cycle runs the next one right after it.
+ * previous cycle (as Patroni's loop does), at once when the {@link DcsWatchVerticle} publishes the snapshot of a
+ * watch event ({@link Addresses#DCS_CLUSTER}), when the {@link PostgresSupervisorVerticle} publishes a change of
+ * running or recovery ({@link Addresses#POSTGRES_STATE}), and when a REST request arrives; gathers the inputs
+ * (reading the cluster from the DCS itself, every cycle), asks the pure {@link HaEngine}, runs the actions
+ * through the {@link ActionRunner}, publishes the outcome on {@link Addresses#HA_CYCLE} and emits the cycle's
+ * events ({@link CycleEvents}). One cycle at a time; a wake-up during a cycle runs the next one right after it.
  *
  * <p>Safety under faults (never two writable primaries):
  * <ul>
