@@ -4,9 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.api.RestApiVerticle;
-import io.vigil.bus.HaRequest;
-import io.vigil.bus.NodeStatus;
-import io.vigil.bus.RecordCodec;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.bus.Addresses;
 import io.vigil.cluster.Cluster;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.GlobalConfigParser;
@@ -17,7 +16,8 @@ import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
-import io.vigil.postgres.PostgresState;
+import io.vigil.events.EventEmitter;
+import io.vigil.postgres.PostgresController;
 import io.vigil.taps.EventBridgeVerticle;
 import io.vigil.taps.EventJournal;
 import java.time.Duration;
@@ -26,13 +26,16 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), starts the event journal, deploys the HA loop, the REST API and (when configured)
- * the event bridge, and on SIGTERM/SIGINT shuts down in reverse order
+ * Runs one agent: creates the DCS client from its plugin, the agent's one {@link EventEmitter} and the event
+ * journal that taps read (README "Event taps"), refuses to start when a live node already uses this name
+ * (docs/ha-rules.md §2.0), deploys the PostgreSQL supervisor, the HA loop, the DCS watch, the REST API and (when
+ * configured) the event bridge (verticles that get the emitter take it as a constructor parameter), and on
+ * SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
@@ -63,18 +66,16 @@ public final class AgentRuntime {
   static int run(Settings settings, DcsFactory factory) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
         .setInternalBlockingPoolSize(4));
-    RecordCodec.register(vertx, NodeStatus.class);
-    RecordCodec.register(vertx, PostgresState.class);
-    HaRequest.registerCodecs(vertx);
+    Addresses.registerCodecs(vertx);
+    EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
+    // listening before anything can emit, so that the ring starts at seq 1
+    EventJournal journal = new EventJournal();
+    await(journal.attach(vertx), Duration.ofSeconds(10));
 
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
     Dcs dcs = factory.create(vertx, new DcsContext(new DcsKeys(settings.namespace(), settings.scope()),
         settings.name(), settings.dcs(), new DcsTiming(initial.ttl(), initial.loopWait(), initial.retryTimeout())));
-
-    // listening before any verticle can emit, so that the ring starts at seq 1
-    EventJournal journal = new EventJournal();
-    await(journal.attach(vertx), Duration.ofSeconds(10));
 
     AtomicInteger exitCode = new AtomicInteger();
     CountDownLatch stop = new CountDownLatch(1);
@@ -84,11 +85,10 @@ public final class AgentRuntime {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
-      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
+      HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, code -> {
         exitCode.set(code);
         stop.countDown();
-      });
-      await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
+      }), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
       if (settings.eventBridge() != null) {
@@ -122,12 +122,33 @@ public final class AgentRuntime {
     }
   }
 
+  /**
+   * Deploys the verticles that keep the node highly available, each with one job, all given the agent's one
+   * {@link EventEmitter}: the PostgreSQL supervisor, the HA loop and the DCS watch (docs/architecture.md
+   * "Verticles"). The loop is deployed after the supervisor, so that it hears every PostgreSQL change from its
+   * first cycle on, and before the watch, whose first snapshot would otherwise find nobody to wake.
+   *
+   * @return the HA loop, for the shutdown
+   */
+  static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
+      IntConsumer exit) {
+    Addresses.registerCodecs(vertx);
+    AsyncExecutor async = new AsyncExecutor(vertx);
+    return PostgresController.create(vertx, settings, async).compose(pg -> {
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit);
+      return vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events))
+          .compose(id -> vertx.deployVerticle(loop))
+          .compose(id -> vertx.deployVerticle(new DcsWatchVerticle(dcs, events)))
+          .map(loop);
+    });
+  }
+
   /** SIGHUP re-reads the local configuration, as for Patroni. */
   @SuppressWarnings("sunapi")
   private static void installReloadSignal(Vertx vertx) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-          signal -> vertx.eventBus().send(io.vigil.bus.Addresses.AGENT_RELOAD, "SIGHUP"));
+          signal -> vertx.eventBus().send(Addresses.AGENT_RELOAD, "SIGHUP"));
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled on this platform: reload with POST /reload instead");
     }

@@ -54,7 +54,7 @@ public final class EventJournal {
   /** Starts listening on {@link Addresses#EVENTS}; events published before this are not in the ring. */
   public Future<Void> attach(Vertx vertx) {
     RecordCodec.register(vertx, VigilEvent.class);
-    consumer = vertx.eventBus().localConsumer(Addresses.EVENTS, msg -> append(msg.body()));
+    consumer = vertx.eventBus().<VigilEvent>localConsumer(Addresses.EVENTS, msg -> append(msg.body()));
     return consumer.completion();
   }
 
