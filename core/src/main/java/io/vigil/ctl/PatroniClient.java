@@ -98,6 +98,47 @@ public final class PatroniClient {
     }
   }
 
+  /**
+   * A {@code GET} whose body is read line by line as it arrives (Server-Sent Events): {@code lines} gets each line
+   * of a 200 answer until the server ends it or the thread is interrupted. Only the wait for the answer's headers
+   * is limited (by the request timeout); the stream itself may stay open for as long as the member serves it.
+   *
+   * @return the status code and, when it is not 200, the body
+   * @throws IOException when the member cannot be reached or the stream breaks
+   */
+  public Response stream(Member member, String endpoint, Map<String, String> headers,
+      java.util.function.Consumer<String> lines) throws IOException {
+    HttpRequest.Builder req = HttpRequest.newBuilder(url(member, endpoint)).timeout(requestTimeout).GET()
+        .header("Accept", "text/event-stream");
+    headers.forEach(req::header);
+    if (auth != null) {
+      String pw = auth.password() == null ? "" : auth.password().reveal();
+      String token = Base64.getEncoder().encodeToString((auth.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
+      req.header("Authorization", "Basic " + token);
+    }
+    try {
+      HttpResponse<java.util.stream.Stream<String>> r = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+      try (java.util.stream.Stream<String> body = r.body()) {
+        if (r.statusCode() != 200) {
+          return new Response(r.statusCode(), String.join("\n", body.toList()));
+        }
+        java.util.Iterator<String> it = body.iterator();
+        while (it.hasNext()) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new IOException("interrupted");
+          }
+          lines.accept(it.next());
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+      return new Response(200, "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
   private static SSLContext sslContext(CtlConfig config) {
     try {
       TrustManager[] trust = null;

@@ -3,6 +3,7 @@ package io.vigil.ctl;
 import io.vigil.ctl.command.DemoteClusterCommand;
 import io.vigil.ctl.command.DsnCommand;
 import io.vigil.ctl.command.EditConfigCommand;
+import io.vigil.ctl.command.EventsCommand;
 import io.vigil.ctl.command.FailoverCommand;
 import io.vigil.ctl.command.FlushCommand;
 import io.vigil.ctl.command.HistoryCommand;
@@ -51,7 +52,7 @@ import picocli.CommandLine.Option;
         RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
         EditConfigCommand.class, ShowConfigCommand.class, HistoryCommand.class, QueryCommand.class,
         RemoveCommand.class, DsnCommand.class, FlushCommand.class, VersionCommand.class, DemoteClusterCommand.class,
-        PromoteClusterCommand.class})
+        PromoteClusterCommand.class, EventsCommand.class})
 public final class VigilCtl implements Callable<Integer> {
 
   @Option(names = {"-c", "--config-file"}, paramLabel = "FILE",
