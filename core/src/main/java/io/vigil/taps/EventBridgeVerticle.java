@@ -79,7 +79,8 @@ public final class EventBridgeVerticle extends AbstractVerticle {
     if (host.equals("*") || host.isEmpty()) {
       host = "0.0.0.0";
     }
-    server = vertx.createNetServer(options).connectHandler(this::connected);
+    server = vertx.createNetServer(options).connectHandler(this::connected)
+        .exceptionHandler(e -> LOG.info("event bridge: a connection failed: {}", e.toString()));
     timer = vertx.setPeriodic(Math.max(100, stallMillis / 3), id -> {
       for (Connection c : connections) {
         c.checkStalled();
