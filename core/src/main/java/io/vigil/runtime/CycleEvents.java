@@ -76,7 +76,7 @@ final class CycleEvents {
           "candidate", now.failover().candidate(), "reason", now.message()));
     }
     // a replica races for the free leader key: an automatic failover (a manual one was started by the leader)
-    if (now.raced() && now.failover() == null && !isPrimary(now.role())) {
+    if (now.raced() && now.failover() == null && last != null && REPLICA.equals(last.role())) {
       events.add(NewEvent.of(EventType.FAILOVER_STARTED, "leader", now.lastKnownLeader(), "candidate", now.me()));
     }
     if (now.lostRace()) {
@@ -88,7 +88,8 @@ final class CycleEvents {
     if (last != null && !Objects.equals(oldRole, now.role())) {
       events.add(NewEvent.of(EventType.ROLE_CHANGED, "old", oldRole, "new", now.role(),
           "timeline", now.timeline(), "reason", now.message()));
-      if (isPrimary(now.role())) {
+      if (isPrimary(now.role()) && (started != null || REPLICA.equals(oldRole))) {
+        // a replica promoted (a bootstrap's uninitialized -> primary is neither a failover nor a switchover)
         if (started != null) {
           // the old leader took its key back: the candidate did not make it
           events.add(NewEvent.of(kind(started, false), "leader", now.me(), "candidate", started.candidate(),
@@ -119,6 +120,8 @@ final class CycleEvents {
     }
     return switchover ? EventType.SWITCHOVER_FAILED : EventType.FAILOVER_FAILED;
   }
+
+  private static final String REPLICA = "replica";
 
   private static boolean isPrimary(String role) {
     return "primary".equals(role) || "master".equals(role);

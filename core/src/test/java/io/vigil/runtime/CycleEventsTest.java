@@ -81,6 +81,16 @@ class CycleEventsTest {
                 false, false, false, false)),
             List.of("role_changed old=replica new=primary timeline=5 reason=promoted self to leader by acquiring session lock",
                 "failover_finished leader=pg1 candidate=pg2 timeline=5")),
+        Arguments.of("a bootstrap is no failover", List.of(
+            f(r, "uninitialized", "trying to bootstrap a new cluster", null, true, false, false, null, null, false,
+                false, false, false),
+            f(r, "primary", "initialized a new cluster", 1, true, false, false, "pg2", null, false, false, false,
+                false)),
+            List.of("role_changed old=uninitialized new=primary timeline=1 reason=initialized a new cluster")),
+        Arguments.of("an uninitialized member racing is no failover yet", List.of(
+            f(r, "uninitialized", "m", null, true, false, false, null, null, false, false, false, false),
+            f(r, "uninitialized", "m", null, true, false, false, null, null, false, false, true, false)),
+            List.of()),
         Arguments.of("automatic failover starts", List.of(r,
             f(r, "replica", "m", 4, true, false, false, null, null, false, false, true, false)),
             List.of("failover_started leader=pg1 candidate=pg2")),

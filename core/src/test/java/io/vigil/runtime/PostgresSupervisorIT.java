@@ -79,6 +79,7 @@ class PostgresSupervisorIT {
     assertNotNull(crashed, "no event within 2 s of kill -9");
     assertEquals(EventType.POSTGRES_CRASHED, crashed.type());
     assertTrue(millis < 1000, "postgres_crashed emitted " + millis + " ms after kill -9");
+    System.out.println("postgres_crashed emitted " + millis + " ms after kill -9");
     assertEquals(Map.of("state", "crashed"), crashed.data());
     assertEquals(1, crashed.seq());
     PostgresState published = states.poll(1, TimeUnit.SECONDS);
