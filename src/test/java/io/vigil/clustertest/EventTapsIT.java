@@ -42,6 +42,14 @@ class EventTapsIT {
       AgentNode leader = cluster.awaitLeader(BOOT);
       List<AgentNode> replicas = cluster.nodes.stream().filter(n -> n != leader).toList();
       cluster.awaitStreaming(leader, replicas, BOOT);
+      // as ClusterFailoverIT: a switchover needs candidates that report themselves streaming replicas
+      for (AgentNode replica : replicas) {
+        Timing.await(replica.name + " running as a streaming replica", BOOT, () -> {
+          var st = replica.status();
+          return st != null && "replica".equals(st.path("role").asText())
+              && "streaming".equals(st.path("replication_state").asText()) ? Boolean.TRUE : null;
+        }, cluster::describe);
+      }
 
       // Last-Event-ID 0: each SSE tap starts from the agent's first event, so every seq must be there
       Map<String, SseTap> sse = new LinkedHashMap<>();
