@@ -533,7 +533,10 @@ public final class PostgresController {
   public Future<ReplicationSlots.Plan> syncReplicationSlots(List<Member> members,
       Map<String, Map<String, Object>> permanentSlots, List<Map<String, Object>> ignoreSlots,
       Map<String, Long> statusSlots, boolean nofailover, boolean standbyCluster) {
-    return slots.sync(members, permanentSlots, ignoreSlots, statusSlots, nofailover, standbyCluster);
+    // the standby leader keeps the slots of the members that stream from it, as a primary does
+    // (docs/standby-cluster.md §2): it is the leader of its cluster although PostgreSQL is in recovery
+    boolean standbyLeader = standbyCluster && process.role() == PostgresRole.STANDBY_LEADER;
+    return slots.sync(members, permanentSlots, ignoreSlots, statusSlots, nofailover, standbyCluster, standbyLeader);
   }
 
   /**
