@@ -29,6 +29,8 @@ final class TestCluster implements AutoCloseable {
   private int retryTimeout = 4;
   /** Each node gets a DCS client port of its own and a PostgreSQL address for observers that no cut covers. */
   private final boolean partitionable;
+  /** False for a cluster that shares another's DCS server ({@link #sharingDcsWith}). */
+  private final boolean ownsDcs;
   private String agentCommand;
 
   TestCluster(String scope) throws IOException {
@@ -64,7 +66,16 @@ final class TestCluster implements AutoCloseable {
         partitionableNodes);
   }
 
+  /**
+   * A second cluster (another scope) on the DCS server of {@code other}, as Patroni's standby cluster docs
+   * allow; closing it leaves that server to {@code other}.
+   */
+  static TestCluster sharingDcsWith(String scope, TestCluster other) throws IOException {
+    return new TestCluster(scope, (dir, jar) -> other.etcd, -1);
+  }
+
   private TestCluster(String scope, ServerMaker server, int partitionableNodes) throws IOException {
+    this.ownsDcs = partitionableNodes >= 0;
     this.partitionable = partitionableNodes > 0;
     this.scope = scope;
     this.dir = TestDirs.create("vigil-it-" + scope + "-");
@@ -77,7 +88,9 @@ final class TestCluster implements AutoCloseable {
     Files.copy(built, jar, StandardCopyOption.REPLACE_EXISTING);
     TestDirs.giveToPostgres(jar);
     this.etcd = server.make(dir, jar);
-    this.etcd.start();
+    if (ownsDcs) {
+      this.etcd.start();
+    }
   }
 
   /** Extra bootstrap.dcs lines (YAML, already indented for that block), e.g. synchronous_mode. */
@@ -260,7 +273,9 @@ final class TestCluster implements AutoCloseable {
     for (AgentNode n : nodes) {
       n.destroy();
     }
-    etcd.close();
+    if (ownsDcs) {
+      etcd.close();
+    }
     if (!Boolean.getBoolean("vigil.keep")) {
       TestDirs.deleteRecursively(dir);
     }

@@ -49,4 +49,23 @@ public record GlobalConfig(
   public boolean isStandbyCluster() {
     return standbyCluster != null;
   }
+
+  /**
+   * The standby cluster section read into its keys (docs/standby-cluster.md §1), null when this is not a
+   * standby cluster.
+   *
+   * @throws IllegalArgumentException naming the key when a value is unusable
+   */
+  public StandbyCluster standbyClusterSettings() {
+    if (standbyCluster == null) {
+      return null;
+    }
+    List<String> problems = new java.util.ArrayList<>();
+    StandbyCluster sc = StandbyCluster.parse(standbyCluster,
+        (k, m) -> problems.add("standby_cluster." + k + ": " + m));
+    if (sc == null) {
+      throw new IllegalArgumentException(String.join("; ", problems) + " (dynamic configuration, /config)");
+    }
+    return sc;
+  }
 }

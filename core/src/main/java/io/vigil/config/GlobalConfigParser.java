@@ -198,9 +198,13 @@ public final class GlobalConfigParser {
       }
     }
     ConfigReader standby = r.section("standby_cluster");
-    standby.hostPort("host", false, 5432);
-    standby.integer("port", 5432, 1, 65535);
-    standby.markKnown("primary_slot_name", "create_replica_methods", "restore_command", "archive_cleanup_command",
+    Object standbySection = dcs.get("standby_cluster");
+    if (standbySection instanceof Map<?, ?> sm) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> section = (Map<String, Object>) sm;
+      StandbyCluster.parse(section, standby::error);
+    }
+    standby.markKnown("host", "port", "primary_slot_name", "create_replica_methods", "restore_command", "archive_cleanup_command",
         "recovery_min_apply_delay");
     standby.warnUnknown();
     ConfigReader pg = r.section("postgresql");

@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
 public final class HaEngine {
 
   private static final Pattern VALID_SYSID = Pattern.compile("^\\d{10,}$");
+  /** The async name of a standby cluster's bootstrap (patroni/ha.py {@code bootstrap_standby_leader}). */
+  public static final String BOOTSTRAP_STANDBY_LEADER = "bootstrap_standby_leader";
+  /** Patroni's demote reason for a writable primary in a standby cluster ({@code enforce_follow_remote_member}). */
+  private static final String NOT_A_REAL_PRIMARY = "cannot be a real primary in standby cluster";
 
   /**
    * Decides this cycle. The body is Patroni's guard order (docs/ha-rules.md §2.1): the first guard that has something to
@@ -474,6 +478,15 @@ public final class HaEngine {
         }
         phase = HaMemory.BootstrapPhase.POST_BOOTSTRAP_DONE;
       }
+      LongAction.Completed standbyClone = completed(LongAction.Kind.CLONE);
+      if (standbyClone != null && BOOTSTRAP_STANDBY_LEADER.equals(standbyClone.action().name())) {
+        // patroni/ha.py bootstrap_standby_leader: the clone counts as a finished post_bootstrap; a failed clone
+        // cancels the initialization like a failed bootstrap
+        if (!standbyClone.succeeded()) {
+          return cancelBootstrap();
+        }
+        phase = HaMemory.BootstrapPhase.POST_BOOTSTRAP_DONE;
+      }
       if (phase == HaMemory.BootstrapPhase.NONE) {
         return null;
       }
@@ -492,7 +505,7 @@ public final class HaEngine {
       actions.add(new Action.InitializeCluster(pg.systemId(), false));
       actions.add(new Action.WriteDynamicConfig(gc.raw()));
       actions.add(new Action.TakeLeaderKey());
-      if (gc.synchronousMode().enabled() && gc.synchronousModeStrict()) {
+      if (gc.synchronousMode().enabled() && gc.synchronousModeStrict() && !standbyCluster()) {
         actions.add(new Action.ApplySynchronousStandbyNames(
             gc.synchronousMode() == GlobalConfig.SynchronousMode.QUORUM
                 ? "ANY 1 (" + SyncStandbys.STRICT_PLACEHOLDER + ")" : SyncStandbys.STRICT_PLACEHOLDER));
@@ -560,7 +573,7 @@ public final class HaEngine {
       if (c.isUnlocked() && c.initialize() == null && !nofailover && settings.bootstrapConfigured()) {
         actions.add(new Action.InitializeCluster("", true));
         if (standbyCluster()) {
-          actions.add(new Action.Clone(null, false, true, "bootstrap_standby_leader"));
+          actions.add(new Action.Clone(null, false, true, BOOTSTRAP_STANDBY_LEADER));
           return "trying to bootstrap a new standby leader";
         }
         actions.add(new Action.Bootstrap());
@@ -641,7 +654,10 @@ public final class HaEngine {
       LocalState.DataDirectory dd = local.dataDirectory();
       // a stopped server's snapshot may not know its role any more; the memory does
       PostgresRole role = pg.role() != null ? pg.role() : memory.lastRole();
-      if (leader && dd.leftAsPrimary() && role == PostgresRole.PRIMARY && !dd.standbySignal()) {
+      // Patroni restarts a crashed primary in place even when standby_cluster was just set, and demotes it in
+      // the next cycle; Vigil never brings up a writable primary while standby_cluster is set
+      // (docs/standby-cluster.md §2): it starts as standby leader at once
+      if (leader && dd.leftAsPrimary() && role == PostgresRole.PRIMARY && !dd.standbySignal() && !standbyCluster()) {
         // restart in place on the same timeline: a crash of postgres alone does not fail over
         actions.add(new Action.RenewLeaderKey());
         actions.add(new Action.StartPostgres(PostgresRole.PRIMARY, null, false, gc.primaryStartTimeout(),
@@ -730,8 +746,7 @@ public final class HaEngine {
               : new Action.ClearFailoverKey(failover.version()));
         }
         if (standbyCluster()) {
-          actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
-          return "promoted self to a standby leader by acquiring session lock";
+          return enforceFollowRemoteMember("promoted self to a standby leader by acquiring session lock");
         }
         return enforcePrimaryRole("acquired session lock as a leader",
             "promoted self to leader by acquiring session lock");
@@ -984,7 +999,7 @@ public final class HaEngine {
               "following new leader after trying and failing to obtain lock");
         }
         if (standbyCluster()) {
-          return follow("cannot be a real primary in a standby cluster",
+          return follow(NOT_A_REAL_PRIMARY,
               "no action. I am (%s), a secondary, and following a standby leader (%s)");
         }
         return follow("demoting self because I do not have the lock and I was a leader",
@@ -1018,13 +1033,29 @@ public final class HaEngine {
         return manual;
       }
       if (standbyCluster()) {
-        actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
-        return pg.role() == PostgresRole.STANDBY_LEADER
+        return enforceFollowRemoteMember(pg.role() == PostgresRole.STANDBY_LEADER
             ? "no action. I am (" + me + "), the standby leader with the lock"
-            : "promoted self to a standby leader because i had the session lock";
+            : "promoted self to a standby leader because i had the session lock");
       }
       return enforcePrimaryRole("no action. I am (" + me + "), the leader with the lock",
           "promoted self to leader because I had the session lock");
+    }
+
+    /**
+     * patroni/ha.py {@code enforce_follow_remote_member}: the key holder of a standby cluster follows the remote
+     * primary as standby leader. It is never promoted: a writable primary here (the cluster was just demoted) is
+     * stepped down in {@code demote-cluster} mode (docs/ha-rules.md §2.7) and comes back following the remote.
+     */
+    private String enforceFollowRemoteMember(String message) {
+      if (pg.isPrimary()) {
+        if (paused) {
+          return "continue to run as primary without lock";
+        }
+        actions.add(new Action.Demote(DemoteMode.DEMOTE_CLUSTER, null));
+        return NOT_A_REAL_PRIMARY;
+      }
+      actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
+      return message;
     }
 
     /** docs/ha-rules.md §2.5 {@code process_manual_failover_from_leader}; null = no message, go on. */

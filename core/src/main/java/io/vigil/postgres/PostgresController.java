@@ -9,8 +9,10 @@ import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Member;
+import io.vigil.config.BootstrapSettings;
 import io.vigil.config.PostgresSettings;
 import io.vigil.config.Settings;
+import io.vigil.config.StandbyCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -387,7 +389,55 @@ public final class PostgresController {
    * {@code stopped} after. Following the source afterwards is a separate {@link #follow} call.
    */
   public Future<Void> createReplica(ReplicationSource source) {
-    return new ReplicaCloner(parts).run(source);
+    return new ReplicaCloner(parts).run(source, null);
+  }
+
+  /**
+   * {@link #createReplica} with the given create_replica_methods instead of the postgresql section's: a standby
+   * cluster clones with {@code standby_cluster.create_replica_methods} when set (docs/standby-cluster.md §2).
+   */
+  public Future<Void> createReplica(ReplicationSource source, List<String> methods) {
+    return new ReplicaCloner(parts).run(source, methods);
+  }
+
+  /**
+   * Clones the remote primary of a standby cluster (patroni/ha.py {@code bootstrap_standby_leader},
+   * docs/standby-cluster.md §2) with {@code standby_cluster.create_replica_methods} (else the postgresql
+   * section's). Without host and port only methods that need no connection ({@code no_leader}) can work: any
+   * other configuration fails at once with an error that says so.
+   */
+  public Future<Void> cloneRemotePrimary(StandbyCluster sc) {
+    ReplicationSource remote = ReplicationSource.remote(sc);
+    List<String> methods = sc.createReplicaMethods() != null && !sc.createReplicaMethods().isEmpty()
+        ? sc.createReplicaMethods() : parts.pg().createReplicaMethods();
+    if (remote == null) {
+      List<String> names = methods == null || methods.isEmpty() ? List.of("basebackup") : methods;
+      boolean offline = names.stream().anyMatch(m -> {
+        BootstrapSettings.CustomMethod cm = parts.pg().replicaMethods() == null ? null
+            : parts.pg().replicaMethods().get(m);
+        return cm != null && cm.noLeader();
+      });
+      if (!offline) {
+        return Future.failedFuture(new PostgresException("standby_cluster sets neither host nor port, and none of "
+            + "the create_replica_methods " + names + " can run without a connection to the remote primary "
+            + "(a postgresql.<method> section with no_leader: true); set standby_cluster.host and port in the "
+            + "dynamic configuration"));
+      }
+    }
+    LOG.info("cloning the {} to bootstrap a standby leader",
+        remote == null ? "remote primary's archive (no host or port given)" : remote.memberName());
+    return new ReplicaCloner(parts).run(remote, methods);
+  }
+
+  /**
+   * Records the role a running standby plays: {@code standby_leader} for the key holder of a standby cluster,
+   * {@code replica} otherwise (Patroni's {@code set_role} in {@code follow}). A primary's role comes from
+   * PostgreSQL itself.
+   */
+  public void setStandbyRole(PostgresRole role) {
+    if (role == PostgresRole.STANDBY_LEADER || role == PostgresRole.REPLICA) {
+      process.setRole(role);
+    }
   }
 
   /**
@@ -495,7 +545,10 @@ public final class PostgresController {
   public Future<ReplicationSlots.Plan> syncReplicationSlots(List<Member> members,
       Map<String, Map<String, Object>> permanentSlots, List<Map<String, Object>> ignoreSlots,
       Map<String, Long> statusSlots, boolean nofailover, boolean standbyCluster) {
-    return slots.sync(members, permanentSlots, ignoreSlots, statusSlots, nofailover, standbyCluster);
+    // the standby leader keeps the slots of the members that stream from it, as a primary does
+    // (docs/standby-cluster.md §2): it is the leader of its cluster although PostgreSQL is in recovery
+    boolean standbyLeader = standbyCluster && process.role() == PostgresRole.STANDBY_LEADER;
+    return slots.sync(members, permanentSlots, ignoreSlots, statusSlots, nofailover, standbyCluster, standbyLeader);
   }
 
   /**

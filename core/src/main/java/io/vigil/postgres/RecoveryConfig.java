@@ -1,6 +1,7 @@
 package io.vigil.postgres;
 
 import io.vigil.config.PostgresSettings.PgUser;
+import io.vigil.config.StandbyCluster;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,36 @@ public record RecoveryConfig(ReplicationSource source, String slotName, String r
   }
 
   /**
+   * The standby leader's recovery settings (patroni/ha.py {@code get_remote_member}, docs/standby-cluster.md §3):
+   * stream from the remote primary (when host or port is set) through {@code primary_slot_name} (only when
+   * set: Patroni creates no slot on the remote side), fetch WAL with {@code restore_command}, plus
+   * {@code archive_cleanup_command} and {@code recovery_min_apply_delay}.
+   */
+  public static RecoveryConfig remote(StandbyCluster sc) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    if (sc.archiveCleanupCommand() != null) {
+      extra.put("archive_cleanup_command", sc.archiveCleanupCommand());
+    }
+    if (sc.recoveryMinApplyDelay() != null) {
+      extra.put("recovery_min_apply_delay", sc.recoveryMinApplyDelay());
+    }
+    return new RecoveryConfig(ReplicationSource.remote(sc), sc.primarySlotName(), sc.restoreCommand(), extra);
+  }
+
+  /**
+   * A member of a standby cluster following its standby leader also restores WAL with the section's
+   * {@code restore_command} and {@code archive_cleanup_command} (patroni/ha.py {@code _get_node_to_follow}).
+   */
+  public RecoveryConfig withStandbyClusterArchive(StandbyCluster sc) {
+    Map<String, String> more = new LinkedHashMap<>(extra);
+    if (sc.archiveCleanupCommand() != null) {
+      more.put("archive_cleanup_command", sc.archiveCleanupCommand());
+    }
+    return new RecoveryConfig(source, slotName, sc.restoreCommand() != null ? sc.restoreCommand() : restoreCommand,
+        more);
+  }
+
+  /**
    * The settings as written to postgresql.conf. {@code primary_conninfo} carries no password: it names the
    * pgpass file instead ({@code passfile}), so the password never appears in pg_settings or logs.
    */
@@ -43,6 +74,7 @@ public record RecoveryConfig(ReplicationSource source, String slotName, String r
       if (replication.options() != null) {
         ci.putAll(replication.options());
       }
+      ci.putAll(source.conninfo());
       out.put("primary_conninfo", Conninfo.render(ci));
       if (slotName != null) {
         out.put("primary_slot_name", slotName);

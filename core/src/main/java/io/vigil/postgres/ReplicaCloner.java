@@ -37,22 +37,27 @@ final class ReplicaCloner {
     this.pg = parts.pg();
   }
 
-  Future<Void> run(ReplicationSource source) {
+  /**
+   * @param methods the create_replica_methods to use instead of {@code postgresql.create_replica_methods}
+   *     ({@code standby_cluster.create_replica_methods}), null for those of the postgresql section
+   */
+  Future<Void> run(ReplicationSource source, List<String> methods) {
     return parts.blocking(() -> {
-      clone(source);
+      clone(source, methods);
       return null;
     });
   }
 
-  private void clone(ReplicationSource source) throws IOException {
+  private void clone(ReplicationSource source, List<String> methodsOverride) throws IOException {
     if (parts.process().isRunning()) {
       throw new PostgresException("cannot create a replica while PostgreSQL runs on " + parts.dataDir());
     }
     parts.process().setStateName("creating replica");
     parts.process().setRole(PostgresRole.UNINITIALIZED);
     parts.config().writePgpass();
-    List<String> methods = pg.createReplicaMethods() == null || pg.createReplicaMethods().isEmpty()
-        ? List.of("basebackup") : pg.createReplicaMethods();
+    List<String> configured = methodsOverride != null && !methodsOverride.isEmpty() ? methodsOverride
+        : pg.createReplicaMethods();
+    List<String> methods = configured == null || configured.isEmpty() ? List.of("basebackup") : configured;
     List<String> failures = new ArrayList<>();
     for (String method : methods) {
       if (parts.async().isCancelled()) {
@@ -103,6 +108,7 @@ final class ReplicaCloner {
     if (repl.options() != null) {
       ci.putAll(repl.options());
     }
+    ci.putAll(source.conninfo());
     List<String> cmd = new ArrayList<>(List.of(parts.binaries().tool("pg_basebackup"), "--pgdata=" + parts.dataDir(),
         "-X", "stream", "--dbname=" + Conninfo.render(ci), "--progress"));
     for (Option o : pg.basebackup() == null ? List.<Option>of() : pg.basebackup()) {
@@ -165,6 +171,7 @@ final class ReplicaCloner {
         ci.put("port", Integer.toString(source.port()));
         ci.put("user", pg.replication().username());
         ci.put("dbname", pg.database() == null ? "postgres" : pg.database());
+        ci.putAll(source.conninfo());
         args.add("--connstring=" + Conninfo.render(ci));
       }
     }

@@ -35,7 +35,7 @@ final class ReplicationSlotSync {
   /** @return the plan that was executed */
   Future<ReplicationSlots.Plan> sync(List<Member> members, Map<String, Map<String, Object>> permanentSlots,
       List<Map<String, Object>> ignoreSlots, Map<String, Long> statusSlots, boolean nofailover,
-      boolean standbyCluster) {
+      boolean standbyCluster, boolean standbyLeader) {
     return connections.withConnection("sync replication slots", conn -> conn.query(
             "SELECT slot_name, slot_type, plugin, database, restart_lsn::text, active, pg_is_in_recovery() "
                 + "FROM pg_replication_slots WHERE NOT temporary").execute()
@@ -46,7 +46,7 @@ final class ReplicationSlotSync {
                 r.getString(3), PgStateReader.lsnOrNull(r.getString(4)), r.getBoolean(5)));
           }
           return conn.query("SELECT pg_is_in_recovery()").execute().map(rs -> {
-            boolean primary = !rs.iterator().next().getBoolean(0);
+            boolean primary = !rs.iterator().next().getBoolean(0) || standbyLeader;
             return ReplicationSlots.plan(myName, primary, members, permanentSlots, ignoreSlots, existing,
                 statusSlots, nofailover, standbyCluster);
           });

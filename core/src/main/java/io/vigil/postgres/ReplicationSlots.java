@@ -47,7 +47,8 @@ public final class ReplicationSlots {
 
   /**
    * @param myName this member's name
-   * @param primary whether this node runs as primary (a standby leader counts as a replica here)
+   * @param primary whether this node leads: runs as primary, or is the standby leader of a standby cluster
+   *     (patroni/dcs/__init__.py {@code _get_members_slots}: member slots on the primary or standby_leader)
    * @param members the cluster's members
    * @param permanent the dynamic {@code slots}: name → {type, database, plugin, cluster_type}
    * @param ignore the dynamic {@code ignore_slots} entries (name/type/database/plugin to match)

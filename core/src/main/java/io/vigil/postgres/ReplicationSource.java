@@ -1,13 +1,51 @@
 package io.vigil.postgres;
 
 import io.vigil.cluster.Member;
+import io.vigil.config.StandbyCluster;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A node to clone from, follow or rewind from: its member name (for logs and {@code following}) and where its
- * PostgreSQL listens.
+ * PostgreSQL listens. {@code conninfo} holds further libpq keywords that override the defaults built from host
+ * and port: the remote primary of a standby cluster may be a list of hosts and ports with
+ * {@code target_session_attrs=read-write} (docs/standby-cluster.md §3).
  */
-public record ReplicationSource(String memberName, String host, int port) {
+public record ReplicationSource(String memberName, String host, int port, Map<String, String> conninfo) {
+
+  public ReplicationSource {
+    conninfo = conninfo == null ? Map.of() : Map.copyOf(conninfo);
+  }
+
+  public ReplicationSource(String memberName, String host, int port) {
+    this(memberName, host, port, Map.of());
+  }
+
+  /**
+   * The remote primary of a standby cluster (patroni/ha.py {@code get_remote_member}); null when the section
+   * names neither host nor port (WAL archives only).
+   */
+  public static ReplicationSource remote(StandbyCluster sc) {
+    if (!sc.hasConnection()) {
+      return null;
+    }
+    Map<String, String> ci = new LinkedHashMap<>();
+    if (sc.hostList() != null) {
+      ci.put("host", sc.hostList());
+    }
+    if (sc.portList() != null) {
+      ci.put("port", sc.portList());
+    }
+    if (sc.multiHost()) {
+      ci.put("target_session_attrs", "read-write");
+    }
+    String host = sc.hosts().isEmpty() ? "localhost" : sc.hosts().get(0);
+    int port = sc.ports().isEmpty() ? 5432 : sc.ports().get(0);
+    String name = "remote primary " + (sc.hostList() == null ? "" : sc.hostList())
+        + (sc.portList() == null ? "" : ":" + sc.portList());
+    return new ReplicationSource(name, host, port, ci);
+  }
 
   /**
    * From a member key's {@code conn_url} ({@code postgres://host:port/db}).

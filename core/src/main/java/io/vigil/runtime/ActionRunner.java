@@ -14,6 +14,7 @@ import io.vigil.cluster.SyncState;
 import io.vigil.cluster.TimelineHistory;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.Settings;
+import io.vigil.config.StandbyCluster;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsUnavailableException;
 import io.vigil.ha.Action;
@@ -76,6 +77,8 @@ final class ActionRunner {
   private Cluster cluster;
   private GlobalConfig global;
   private PostgresState observed;
+  /** Whether the log already says that the standby leader does not stream from the remote primary. */
+  private boolean remoteNotStreamingLogged;
 
   ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
       LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit) {
@@ -347,23 +350,40 @@ final class ActionRunner {
 
   private Future<Boolean> clone(Action.Clone a) {
     if (a.standbyLeader()) {
-      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
+      // docs/standby-cluster.md §2: clone the remote primary, then follow it as the standby leader to be
+      StandbyCluster sc;
+      try {
+        sc = standbyCluster();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        return Future.failedFuture(e.getMessage());
+      }
+      return startLongAction(a.asyncName(), LongAction.Kind.CLONE, () -> pg.cloneRemotePrimary(sc)
+          .compose(v -> followAs(RecoveryConfig.remote(sc), PostgresRole.STANDBY_LEADER)));
     }
     Member source = a.from() == null ? leaderMember() : member(a.from());
     if (source == null && !a.withoutLeader()) {
       return Future.failedFuture("no member to clone from");
     }
     Member leader = leaderMember();
+    // a member of a standby cluster clones with standby_cluster.create_replica_methods (patroni/ha.py clone)
+    StandbyCluster sc = global.isStandbyCluster() ? standbyCluster() : null;
     return startLongAction(a.asyncName(), LongAction.Kind.CLONE, () ->
-        pg.createReplica(source == null ? null : ReplicationSource.fromMember(source))
+        pg.createReplica(source == null ? null : ReplicationSource.fromMember(source),
+                sc == null ? null : sc.createReplicaMethods())
             .compose(v -> pg.follow(recoveryFor(leader)).mapEmpty()));
   }
 
   private Future<Boolean> startPostgres(Action.StartPostgres a) {
-    if (a.remote()) {
-      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
-    }
     RecoveryConfig recovery;
+    if (a.remote()) {
+      try {
+        recovery = RecoveryConfig.remote(standbyCluster());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        return Future.failedFuture(e.getMessage());
+      }
+      RecoveryConfig remote = recovery;
+      return startLongAction(a.asyncName(), LongAction.Kind.START, () -> followAs(remote, a.role()));
+    }
     if (a.role() == PostgresRole.PRIMARY) {
       recovery = null;
     } else {
@@ -421,7 +441,15 @@ final class ActionRunner {
   private Future<Boolean> demote(Action.Demote a) {
     async.cancel();
     Member upstream = a.follow() == null ? null : member(a.follow());
-    RecoveryConfig recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    RecoveryConfig recovery;
+    try {
+      // the old primary of a cluster turned into a standby cluster comes back following the remote primary
+      recovery = a.mode() == DemoteMode.DEMOTE_CLUSTER && upstream == null && global.isStandbyCluster()
+          ? RecoveryConfig.remote(standbyCluster())
+          : upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
     state.role = "demoted";
     if (a.mode() == DemoteMode.GRACEFUL) {
       return startLongAction("demote", LongAction.Kind.DEMOTE, () -> stepDown(a.mode(), recovery).mapEmpty());
@@ -483,11 +511,23 @@ final class ActionRunner {
   }
 
   private Future<Boolean> follow(Action.Follow a) {
+    RecoveryConfig recovery;
     if (a.remote()) {
-      return Future.failedFuture("standby_cluster is not supported by this build of Vigil");
+      try {
+        recovery = RecoveryConfig.remote(standbyCluster());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        return Future.failedFuture(e.getMessage());
+      }
+    } else {
+      Member upstream = a.member() == null ? null : member(a.member());
+      recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
     }
-    Member upstream = a.member() == null ? null : member(a.member());
-    RecoveryConfig recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
+    if (pg.isRunning()) {
+      pg.setStandbyRole(a.role());
+    }
+    if (a.role() == PostgresRole.STANDBY_LEADER) {
+      reportRemoteStreaming(recovery);
+    }
     if (recovery.equals(pg.recoveryTarget()) && pg.isRunning()) {
       return Future.succeededFuture(true);
     }
@@ -601,7 +641,10 @@ final class ActionRunner {
       return "uninitialized";
     }
     if (s.running()) {
-      return s.inRecovery() ? "replica" : "primary";
+      if (s.inRecovery()) {
+        return s.role() == PostgresRole.STANDBY_LEADER ? "standby_leader" : "replica";
+      }
+      return "primary";
     }
     return s.role() == null ? state.role : s.role().patroniName();
   }
@@ -660,7 +703,51 @@ final class ActionRunner {
     }
     ReplicationSource source = ReplicationSource.fromMember(upstream);
     RecoveryConfig following = RecoveryConfig.following(source, settings.name());
-    return global.useSlots() ? following : new RecoveryConfig(source, null, null, Map.of());
+    RecoveryConfig rc = global.useSlots() ? following : new RecoveryConfig(source, null, null, Map.of());
+    return global.isStandbyCluster() ? rc.withStandbyClusterArchive(standbyCluster()) : rc;
+  }
+
+  /**
+   * The standby_cluster section of the current dynamic configuration (docs/standby-cluster.md §1).
+   *
+   * @throws IllegalArgumentException naming the key when a value is unusable
+   * @throws IllegalStateException when the configuration is no longer a standby cluster's
+   */
+  private StandbyCluster standbyCluster() {
+    StandbyCluster sc = global.standbyClusterSettings();
+    if (sc == null) {
+      throw new IllegalStateException("standby_cluster is no longer set in the dynamic configuration");
+    }
+    return sc;
+  }
+
+  /**
+   * An unreachable remote primary does not cost the standby leader its key: PostgreSQL's WAL receiver keeps
+   * retrying, {@code /patroni} shows the replication state, and the log says it once per change
+   * (docs/standby-cluster.md §4).
+   */
+  private void reportRemoteStreaming(RecoveryConfig recovery) {
+    if (observed == null || !observed.running() || !observed.inRecovery()) {
+      return;
+    }
+    boolean streaming = "streaming".equals(observed.replicationState());
+    String from = recovery.source() == null ? "the WAL archive" : recovery.source().memberName();
+    if (!streaming && !remoteNotStreamingLogged) {
+      LOG.warn("standby leader is not streaming from {} (replication state: {}); PostgreSQL keeps retrying", from,
+          observed.replicationState() == null ? "none" : observed.replicationState());
+    } else if (streaming && remoteNotStreamingLogged) {
+      LOG.info("standby leader streams from {} again", from);
+    }
+    remoteNotStreamingLogged = !streaming;
+  }
+
+  /** Writes {@code recovery} and (re)starts or reloads as needed, then records the standby role played. */
+  private Future<Void> followAs(RecoveryConfig recovery, PostgresRole role) {
+    pg.setStandbyRole(role);
+    return pg.follow(recovery).map(started -> {
+      pg.setStandbyRole(role);
+      return null;
+    });
   }
 
   private static StopMode stopMode(String mode) {

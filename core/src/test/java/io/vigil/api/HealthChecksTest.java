@@ -81,6 +81,12 @@ class HealthChecksTest {
     return Fixtures.status("pg3", "standby_leader", Fixtures.replicaPg(), standby, false);
   }
 
+  /** pg1, a member of the same standby cluster that follows the standby leader pg3. */
+  static NodeStatus standbyClusterReplica() {
+    NodeStatus leader = standbyLeader();
+    return Fixtures.status("pg1", "replica", Fixtures.replicaPg(), leader.cluster(), false);
+  }
+
   static Stream<Arguments> situations() {
     Object[][] rows = {
       {"paused leader", (Supplier<NodeStatus>) Fixtures::pausedLeader, "/primary", 200},
@@ -116,6 +122,15 @@ class HealthChecksTest {
       {"standby leader: /primary", (Supplier<NodeStatus>) HealthChecksTest::standbyLeader, "/primary", 503},
       {"standby leader: /replica", (Supplier<NodeStatus>) HealthChecksTest::standbyLeader, "/replica", 503},
       {"standby leader: /read-only", (Supplier<NodeStatus>) HealthChecksTest::standbyLeader, "/read-only", 200},
+      {"standby cluster replica: /primary", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/primary", 503},
+      {"standby cluster replica: /", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/", 503},
+      {"standby cluster replica: /read-write", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/read-write", 503},
+      {"standby cluster replica: /standby-leader", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/standby-leader", 503},
+      {"standby cluster replica: /leader", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/leader", 503},
+      {"standby cluster replica: /replica", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/replica", 200},
+      {"standby cluster replica: /read-only", (Supplier<NodeStatus>) HealthChecksTest::standbyClusterReplica, "/read-only", 200},
+      {"standby leader: /read-write", (Supplier<NodeStatus>) HealthChecksTest::standbyLeader, "/read-write", 503},
+      {"standby leader: /", (Supplier<NodeStatus>) HealthChecksTest::standbyLeader, "/", 503},
     };
     return Stream.of(rows).map(r -> Arguments.of(r[0], r[1], r[2], r[3]));
   }

@@ -290,6 +290,41 @@ class RestCommandsTest {
   }
 
   @Test
+  void promoteClusterRemovesStandbyClusterAndWaitsForThePrimary() {
+    // a standby cluster: pg3 holds the key as standby_leader
+    Cluster c = dcs.cluster;
+    Member pg3 = c.member("pg3").orElseThrow();
+    Map<String, Object> standby = new java.util.LinkedHashMap<>(pg3.data());
+    standby.put("role", "standby_leader");
+    Member standbyLeader = new Member("pg3", 2, null, standby);
+    Map<String, Object> config = new java.util.LinkedHashMap<>(c.config().data());
+    config.put("standby_cluster", Map.of("host", "10.0.0.9", "port", 5432));
+    dcs.cluster = new Cluster(c.initialize(), new ClusterConfig(12, config), new Leader(5, "lease", standbyLeader),
+        c.status(), List.of(c.members().get(0), c.members().get(1), standbyLeader), null, null, null, null);
+    CtlRun aborted = CtlRun.run(dcs, "n\n", ENV, "promote-cluster");
+    assertEquals("Error: Aborted cluster promotion\n", aborted.err());
+    assertTrue(aborted.out().contains("Are you sure you want to promote anchor cluster? [y/N]: "), aborted.out());
+    assertTrue(aborted.out().contains("| pg3    | 127.0.0.1:5434 | Standby Leader |"), aborted.out());
+    assertTrue(api.requests("PATCH", "/config").isEmpty(), "nothing is written before the confirmation");
+
+    api.answer("pg3", "PATCH", "/config", 200, "{}");
+    api.onRequest = req -> {
+      Cluster now = dcs.cluster;
+      Map<String, Object> data = new java.util.LinkedHashMap<>(standbyLeader.data());
+      data.put("role", "primary");
+      Member promoted = new Member("pg3", 3, null, data);
+      dcs.cluster = new Cluster(now.initialize(), now.config(), new Leader(6, "lease", promoted), now.status(),
+          List.of(now.members().get(0), now.members().get(1), promoted), null, null, null, null);
+    };
+    CtlRun r = ctl("promote-cluster", "--force");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("{\"standby_cluster\": null}", api.requests("PATCH", "/config").get(0).body());
+    assertTrue(r.out().matches("(?s)Current cluster topology\n.*\\d\\d:\\d\\d:\\d\\d cluster is successfully promoted\n.*"),
+        r.out());
+    assertEquals("Error: Cluster is already in the required state\n", ctl("promote-cluster", "--force").err());
+  }
+
+  @Test
   void reinitWaitPollsUntilTheReplicaIsCreated() {
     api.answer("pg1", "POST", "/reinitialize", 200, "reinitialize started");
     api.answer("pg1", "GET", "/patroni", 200, "{\"state\": \"running\", \"role\": \"replica\"}");

@@ -76,6 +76,18 @@ class HaInvariantsTest {
     neverPromotesAndDemotesTogether(c);
     unknownStateNeverRewritesSyncReplication(c);
     quorumPromotionNeedsVotesFromHealthyVoters(c);
+    standbyClusterNeverMakesAWritablePrimary(c);
+  }
+
+  /** docs/standby-cluster.md §2: while standby_cluster is set nobody is promoted, started or bootstrapped as primary. */
+  private static void standbyClusterNeverMakesAWritablePrimary(Case c) {
+    if (!c.gc().isStandbyCluster()) {
+      return;
+    }
+    assertFalse(c.has(Action.Promote.class), () -> "promotes in a standby cluster" + c.describe());
+    assertFalse(c.has(Action.Bootstrap.class), () -> "runs initdb in a standby cluster" + c.describe());
+    assertTrue(c.indexOf(a -> a instanceof Action.StartPostgres s && s.role() == PostgresRole.PRIMARY) < 0,
+        () -> "starts a primary in a standby cluster" + c.describe());
   }
 
   private static void neverPromotesWithoutTheKey(Case c) {

@@ -1,0 +1,197 @@
+package io.vigil.clustertest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * docs/standby-cluster.md: cluster B (scope sc-b) is a standby cluster of cluster A (scope sc-a), both on the same
+ * etcd. B's {@code standby_cluster.host} lists every member of A ({@code target_session_attrs=read-write} picks
+ * A's primary). The steps build on each other, in order: B bootstraps from A and shows its roles as Patroni does;
+ * B's standby leader is killed and another member takes over; A switches over and B follows A's new primary;
+ * B is promoted and takes writes while A goes on untouched.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandbyClusterIT {
+  private static final Duration BOOT = Duration.ofSeconds(120);
+  /** ttl 20 for the key of a killed standby leader to expire, plus a few HA cycles. */
+  private static final Duration FAILOVER = Duration.ofSeconds(60);
+  private static final Duration REPLICATED = Duration.ofSeconds(60);
+  private TestCluster a;
+  private TestCluster b;
+
+  @BeforeAll
+  void startClusters() throws Exception {
+    a = new TestCluster("sc-a");
+    a.addNode("a0", null);
+    a.addNode("a1", null);
+    String hosts = a.nodes.stream().map(n -> "127.0.0.1").collect(Collectors.joining(","));
+    String ports = a.nodes.stream().map(n -> Integer.toString(n.pgPort)).collect(Collectors.joining(","));
+    b = TestCluster.sharingDcsWith("sc-b", a)
+        .withDcs("standby_cluster", "{host: '" + hosts + "', port: '" + ports + "'}");
+    b.addNode("b0", null);
+    b.addNode("b1", null);
+    a.startAll();
+    AgentNode primary = a.awaitLeader(BOOT);
+    primary.sql("CREATE TABLE marks(id int primary key, label text); INSERT INTO marks VALUES (1, 'before B')");
+    b.startAll();
+  }
+
+  @AfterAll
+  void stopClusters() {
+    if (b != null) {
+      b.close();
+    }
+    if (a != null) {
+      a.close();
+    }
+  }
+
+  private String describe() {
+    return "\nA:" + a.describe() + "\nB:" + b.describe();
+  }
+
+  /** The one member of B answering 200 on /standby-leader. */
+  private AgentNode awaitStandbyLeader(Duration timeout, AgentNode not) {
+    return Timing.await("one standby leader in B", timeout, () -> {
+      List<AgentNode> leaders = b.nodes.stream().filter(AgentNode::agentAlive).filter(n -> n != not)
+          .filter(n -> n.get("/standby-leader").code() == 200).toList();
+      return leaders.size() == 1 ? leaders.get(0) : null;
+    }, this::describe);
+  }
+
+  private void awaitRow(AgentNode node, int id) {
+    Timing.await(node.name + " has row " + id, REPLICATED, () -> {
+      try {
+        return "1".equals(node.sql("SELECT count(*) FROM marks WHERE id = " + id)) ? Boolean.TRUE : null;
+      } catch (IllegalStateException e) {
+        return null;
+      }
+    }, () -> walReceiver(node) + describe());
+  }
+
+  /** What the node's WAL receiver does, for failure messages. */
+  private static String walReceiver(AgentNode node) {
+    try {
+      return node.name + " wal receiver: " + node.sql("SELECT coalesce(string_agg(status || ' ' || conninfo, ';'), "
+          + "'none') FROM pg_stat_wal_receiver") + "; rows: " + node.sql("SELECT string_agg(id::text, ',') FROM marks");
+    } catch (IllegalStateException e) {
+      return node.name + ": " + e.getMessage();
+    }
+  }
+
+  private List<AgentNode> aliveB() {
+    return b.nodes.stream().filter(AgentNode::agentAlive).toList();
+  }
+
+  @Test
+  @Order(1)
+  void standbyClusterBootstrapsFromTheRemotePrimaryAndReplicatesToEveryMember() throws Exception {
+    AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
+    AgentNode replica = b.nodes.stream().filter(n -> n != standbyLeader).findFirst().orElseThrow();
+    Timing.await("b replica streams from the standby leader", BOOT,
+        () -> replica.get("/replica").code() == 200 ? Boolean.TRUE : null, this::describe);
+    AgentNode primary = a.awaitLeader(BOOT);
+    primary.sql("INSERT INTO marks VALUES (2, 'written on A')");
+    for (AgentNode n : b.nodes) {
+      awaitRow(n, 2);
+      assertEquals(503, n.get("/primary").code(), n.name + ": /primary in a standby cluster");
+      assertEquals(503, n.get("/read-write").code(), n.name + ": /read-write in a standby cluster");
+      assertTrue(!n.acceptsWrites(), n.name + " must not take writes");
+    }
+    assertEquals("standby_leader", standbyLeader.status().path("role").asText(), describe());
+    assertEquals("streaming", standbyLeader.status().path("replication_state").asText(), describe());
+    assertEquals("replica", replica.status().path("role").asText(), describe());
+    assertEquals(503, replica.get("/standby-leader").code());
+    assertEquals(200, standbyLeader.get("/leader").code());
+    // the standby leader streams from A's primary, the replica from the standby leader (cascading)
+    assertTrue(primary.sql("SELECT string_agg(application_name, ',') FROM pg_stat_replication")
+        .contains(standbyLeader.name), describe());
+    assertEquals(replica.name, standbyLeader.sql("SELECT string_agg(application_name, ',') FROM pg_stat_replication"));
+
+    TestCluster.CtlRun list = b.vigilctl(standbyLeader, "list");
+    assertEquals(0, list.code(), list.out());
+    assertTrue(list.out().contains(" Cluster: sc-b ("), list.out());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("| " + standbyLeader.name + " ")
+        && l.contains("| Standby Leader | streaming ")), list.out());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("| " + replica.name + " ")
+        && l.contains("| Replica        | streaming ")), list.out());
+    // GET /cluster names the key holder's role as Patroni does
+    com.fasterxml.jackson.databind.JsonNode members = replica.get("/cluster").json().path("members");
+    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+      String expected = m.path("name").asText().equals(standbyLeader.name) ? "standby_leader" : "replica";
+      assertEquals(expected, m.path("role").asText(), members.toString());
+    }
+    assertEquals(2, members.size(), members.toString());
+  }
+
+  @Test
+  @Order(2)
+  void killedStandbyLeaderIsReplacedInsideTheStandbyCluster() throws Exception {
+    AgentNode old = awaitStandbyLeader(BOOT, null);
+    old.crash();
+    AgentNode next = awaitStandbyLeader(FAILOVER, old);
+    assertEquals("standby_leader", next.status().path("role").asText(), describe());
+    a.awaitLeader(BOOT).sql("INSERT INTO marks VALUES (3, 'after the standby leader died')");
+    awaitRow(next, 3);
+    assertEquals(503, next.get("/primary").code(), "the new standby leader is not a primary");
+    old.start();
+    Timing.await(old.name + " rejoins as a replica", BOOT,
+        () -> old.get("/replica").code() == 200 ? Boolean.TRUE : null, this::describe);
+    awaitRow(old, 3);
+  }
+
+  @Test
+  @Order(3)
+  void standbyClusterFollowsTheRemoteClusterThroughASwitchover() {
+    AgentNode oldPrimary = a.awaitLeader(BOOT);
+    AgentNode candidate = a.nodes.stream().filter(n -> n != oldPrimary).findFirst().orElseThrow();
+    AgentNode.Answer answer = oldPrimary.call("POST", "/switchover",
+        "{\"leader\":\"" + oldPrimary.name + "\",\"candidate\":\"" + candidate.name + "\"}");
+    assertEquals(200, answer.code(), answer.body());
+    Timing.await("A's new primary is " + candidate.name, FAILOVER,
+        () -> candidate.get("/primary").code() == 200 ? Boolean.TRUE : null, this::describe);
+    candidate.sql("INSERT INTO marks VALUES (4, 'after the switchover in A')");
+    for (AgentNode n : aliveB()) {
+      awaitRow(n, 4);
+    }
+    AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
+    Timing.await("the standby leader streams from A's new primary", REPLICATED, () -> candidate.sql(
+        "SELECT count(*) FROM pg_stat_replication WHERE application_name = '" + standbyLeader.name + "'")
+        .equals("1") ? Boolean.TRUE : null, this::describe);
+  }
+
+  @Test
+  @Order(4)
+  void promotedStandbyClusterTakesWritesAndLeavesTheRemoteClusterAlone() throws Exception {
+    AgentNode aPrimary = a.awaitLeader(BOOT);
+    AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
+    TestCluster.CtlRun promote = b.vigilctl(standbyLeader, "promote-cluster", "--force");
+    assertEquals(0, promote.code(), promote.out());
+    assertTrue(promote.out().contains("cluster is successfully promoted"), promote.out());
+    AgentNode bPrimary = b.awaitLeader(FAILOVER);
+    assertEquals(standbyLeader, bPrimary, "the standby leader is the one promoted");
+    bPrimary.sql("INSERT INTO marks VALUES (100, 'written on B')");
+    for (AgentNode n : b.nodes) {
+      if (n != bPrimary) {
+        awaitRow(n, 100);
+      }
+    }
+    assertEquals(aPrimary, a.awaitLeader(BOOT), "A keeps its primary");
+    aPrimary.sql("INSERT INTO marks VALUES (5, 'A still takes writes')");
+    assertEquals("0", aPrimary.sql("SELECT count(*) FROM marks WHERE id = 100"), "B's write stays in B");
+    assertEquals("0", aPrimary.sql("SELECT count(*) FROM pg_stat_replication WHERE application_name LIKE 'b%'"),
+        "nothing of B streams from A any more");
+  }
+}
