@@ -225,23 +225,41 @@ public final class VigilCtl implements Callable<Integer> {
   }
 
   /**
-   * The parser for {@code args}: with only the command they name when that is certain, else with every command.
-   * Building the model of all nineteen commands (annotations read by reflection) was a third of
-   * {@code vigilctl list}'s start-up before the class data sharing archive; a line that names one command parses
-   * and runs exactly as with all of them, while {@code --help}, no command, an unknown or misspelt one (whose
-   * error suggests the nearest names), {@code --} or an {@code @file} get the full set.
+   * The parser for {@code args}: with only the command they name when that is certain; with every command's name
+   * and description only when no command can run (help, usage errors); else with every command.
+   * Building the model of all nineteen commands (every option of every command, read by reflection) is the
+   * larger part of what picocli costs at start-up. A line that names one command parses and runs exactly as with
+   * all of them; {@code --help}, no command or an unknown or misspelt one (whose error suggests the nearest
+   * names) print only names and descriptions; a line with {@code --} or an {@code @file} gets the full set.
    */
   static CommandLine commandLine(VigilCtl root, String[] args) {
     CommandLine cmd = new CommandLine(root);
     String named = namedCommand(args);
     if (named != null) {
       cmd.addSubcommand(named, COMMANDS.get(named));
+    } else if (noCommandCanRun(args)) {
+      // help, a usage error or a misspelt command: only each command's name and description are shown
+      for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+        CommandSpec listed = CommandSpec.create();
+        listed.usageMessage().description(c.getValue().getAnnotation(Command.class).description());
+        cmd.addSubcommand(c.getKey(), listed);
+      }
     } else {
       for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
         cmd.addSubcommand(c.getKey(), c.getValue());
       }
     }
     return cmd;
+  }
+
+  /** No argument names a command, and no argument file could: picocli will not run a command of this line. */
+  private static boolean noCommandCanRun(String[] args) {
+    for (String a : args) {
+      if (COMMANDS.containsKey(a) || a.startsWith("@")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
