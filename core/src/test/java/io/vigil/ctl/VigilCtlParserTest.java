@@ -63,6 +63,12 @@ class VigilCtlParserTest {
   }
 
   @Test
+  void theUsageFromNamesAndDescriptionsIsTheUsageFromTheFullModels() throws IOException {
+    assertEquals(runAll("--help"), run("--help"));
+    assertEquals(runAll("-c", "x.yml", "--help"), run("-c", "x.yml", "--help"));
+  }
+
+  @Test
   void aCommandsHelpIsTheSameWithOneCommandOrAll() throws IOException {
     String one = run("list", "--help");
     assertTrue(one.startsWith("Usage: vigilctl list [-ehtVW]"), one);
