@@ -181,6 +181,12 @@ public final class VigilCtl implements Callable<Integer> {
 
   private static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
       boolean interactive, CtlSession.DcsOpener opener, Runnable beforeConfig) {
+    if (isBareVersion(args)) {
+      // what VersionCommand prints without a cluster name, without building picocli's model for one line
+      out.println("vigilctl version " + vigilVersion());
+      out.flush();
+      return 0;
+    }
     VigilCtl root = new VigilCtl(in, out, err, env, interactive, opener, beforeConfig);
     CommandLine cmd = commandLine(root, args);
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
@@ -260,6 +266,11 @@ public final class VigilCtl implements Callable<Integer> {
       }
     }
     return true;
+  }
+
+  /** {@code version} after the global options and nothing after it: vigilctl's own version, one line. */
+  static boolean isBareVersion(String[] args) {
+    return args.length > 0 && "version".equals(args[args.length - 1]) && "version".equals(namedCommand(args));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.vigil.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,18 @@ class VigilCtlParserTest {
     assertEquals("topology", VigilCtl.namedCommand(new String[] {"-d", "etcd3://h:2379", "topology"}));
     assertEquals("topology", VigilCtl.namedCommand(new String[] {"--dcs-url=etcd3://h", "--dcs", "x", "topology"}));
     assertEquals("version", VigilCtl.namedCommand(new String[] {"-c=f", "version", "--help"}));
+  }
+
+  @Test
+  void aBareVersionIsAnsweredWithoutTheParserAndAsVersionCommandDoes() throws IOException {
+    assertTrue(VigilCtl.isBareVersion(new String[] {"version"}));
+    assertTrue(VigilCtl.isBareVersion(new String[] {"-c", "version", "version"}));
+    assertTrue(VigilCtl.isBareVersion(new String[] {"-k", "-d", "etcd3://h", "version"}));
+    assertFalse(VigilCtl.isBareVersion(new String[] {"version", "anchor"}));
+    assertFalse(VigilCtl.isBareVersion(new String[] {"-c", "version"}));
+    assertFalse(VigilCtl.isBareVersion(new String[] {"--help", "version"}));
+    assertEquals("vigilctl version " + VigilCtl.vigilVersion() + "\n", run("-c", "x.yml", "version"));
+    assertEquals(runAll("-c", "x.yml", "version"), run("-c", "x.yml", "version"));
   }
 
   @Test
