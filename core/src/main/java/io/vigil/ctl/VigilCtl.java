@@ -55,7 +55,7 @@ public final class VigilCtl implements Callable<Integer> {
    * The commands by name, in the order of the help listing. They are added when the command line is built rather
    * than declared on the annotation, so that a run naming one command builds only that one's model (see
    * {@link #commandLine}); the names are spelt out instead of read from each class's annotation because reading
-   * annotations by reflection costs start-up time (VigilCtlTest checks that they match).
+   * annotations by reflection costs start-up time (VigilCtlParserTest checks that they match).
    */
   static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
