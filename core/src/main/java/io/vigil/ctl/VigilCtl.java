@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -32,7 +33,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vigilctl}: patronictl for Vigil (and for Patroni clusters: it reads the same DCS layout and calls the
@@ -47,13 +50,38 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vigilctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VigilCtl.Version.class,
-    description = "Command-line interface for interacting with Vigil (and Patroni) clusters.",
-    subcommands = {ListCommand.class, TopologyCommand.class, SwitchoverCommand.class, FailoverCommand.class,
-        RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
-        EditConfigCommand.class, ShowConfigCommand.class, HistoryCommand.class, QueryCommand.class,
-        RemoveCommand.class, DsnCommand.class, FlushCommand.class, VersionCommand.class, DemoteClusterCommand.class,
-        PromoteClusterCommand.class, EventsCommand.class})
+    description = "Command-line interface for interacting with Vigil (and Patroni) clusters.")
 public final class VigilCtl implements Callable<Integer> {
+  /**
+   * The commands by name, in the order of the help listing. They are added when the command line is built rather
+   * than declared on the annotation, so that a run naming one command builds only that one's model (see
+   * {@link #commandLine}); the names are spelt out instead of read from each class's annotation because reading
+   * annotations by reflection costs start-up time (VigilCtlParserTest checks that they match).
+   */
+  static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("list", ListCommand.class);
+    COMMANDS.put("topology", TopologyCommand.class);
+    COMMANDS.put("switchover", SwitchoverCommand.class);
+    COMMANDS.put("failover", FailoverCommand.class);
+    COMMANDS.put("restart", RestartCommand.class);
+    COMMANDS.put("reload", ReloadCommand.class);
+    COMMANDS.put("reinit", ReinitCommand.class);
+    COMMANDS.put("pause", PauseCommand.class);
+    COMMANDS.put("resume", ResumeCommand.class);
+    COMMANDS.put("edit-config", EditConfigCommand.class);
+    COMMANDS.put("show-config", ShowConfigCommand.class);
+    COMMANDS.put("history", HistoryCommand.class);
+    COMMANDS.put("query", QueryCommand.class);
+    COMMANDS.put("remove", RemoveCommand.class);
+    COMMANDS.put("dsn", DsnCommand.class);
+    COMMANDS.put("flush", FlushCommand.class);
+    COMMANDS.put("version", VersionCommand.class);
+    COMMANDS.put("demote-cluster", DemoteClusterCommand.class);
+    COMMANDS.put("promote-cluster", PromoteClusterCommand.class);
+    COMMANDS.put("events", EventsCommand.class);
+  }
 
   @Option(names = {"-c", "--config-file"}, paramLabel = "FILE",
       description = "Configuration file (env PATRONICTL_CONFIG_FILE, default ~/.config/patroni/patronictl.yaml)")
@@ -67,10 +95,13 @@ public final class VigilCtl implements Callable<Integer> {
   boolean insecure;
 
   private final CtlSession session;
+  /** Run once before the configuration is first loaded: nothing logs before that (see {@link #main}). */
+  private Runnable beforeConfig;
 
   private VigilCtl(java.io.InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
-      boolean interactive, CtlSession.DcsOpener opener) {
+      boolean interactive, CtlSession.DcsOpener opener, Runnable beforeConfig) {
     this.session = new CtlSession(in, out, err, env, interactive, this::loadConfig, opener);
+    this.beforeConfig = beforeConfig;
   }
 
   /** The invocation's session: streams, config, DCS and REST clients. */
@@ -79,6 +110,11 @@ public final class VigilCtl implements Callable<Integer> {
   }
 
   private CtlConfig loadConfig() {
+    if (beforeConfig != null) {
+      Runnable once = beforeConfig;
+      beforeConfig = null;
+      once.run();
+    }
     Map<String, String> env = session.env;
     String file = configFile != null ? configFile : env.get("PATRONICTL_CONFIG_FILE");
     Path defaultPath = CtlConfig.defaultPath(env);
@@ -91,15 +127,26 @@ public final class VigilCtl implements Callable<Integer> {
     return s == null || s.isEmpty() ? null : s;
   }
 
+  @Spec
+  CommandSpec spec;
+
+  /** No command: the usage, with the commands (this line was parsed with all of them, see {@link #commandLine}). */
   @Override
   public Integer call() {
-    CommandLine.usage(this, session.out);
+    spec.commandLine().usage(session.out);
     return 0;
   }
 
+  /**
+   * The command line's entry point. Logging is set up only when the configuration is first loaded, which every
+   * command that reaches a DCS, a member or PostgreSQL does first: {@code --help} and {@code version} never pay
+   * for java.util.logging's start-up. The JVM exits as soon as the output is flushed and the clients are closed
+   * ({@link CtlSession#close()} bounds the wait to 5 s per client).
+   */
   public static void main(String[] args) {
-    configureLogging(System.getenv());
-    int code = execute(args, System.in, System.out, System.err, System.getenv(), stdinIsTerminal(), null);
+    Map<String, String> env = System.getenv();
+    int code = execute(args, System.in, System.out, System.err, env, stdinIsTerminal(), null,
+        () -> configureLogging(env));
     System.exit(code);
   }
 
@@ -131,11 +178,46 @@ public final class VigilCtl implements Callable<Integer> {
    */
   public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
       boolean interactive, CtlSession.DcsOpener opener) {
-    VigilCtl root = new VigilCtl(in, out, err, env, interactive, opener);
-    CommandLine cmd = new CommandLine(root);
+    return execute(args, in, out, err, env, interactive, opener, null);
+  }
+
+  private static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+      boolean interactive, CtlSession.DcsOpener opener, Runnable beforeConfig) {
+    if (isBareVersion(args)) {
+      // what VersionCommand prints without a cluster name, without building picocli's model for one line
+      out.println("vigilctl version " + vigilVersion());
+      out.flush();
+      return 0;
+    }
+    VigilCtl root = new VigilCtl(in, out, err, env, interactive, opener, beforeConfig);
+    CommandLine cmd = commandLine(root, args);
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+    cmd.setExecutionExceptionHandler(new ErrorLine(out, err));
+    try {
+      return cmd.execute(args);
+    } finally {
+      out.flush();
+      root.session.close();
+    }
+  }
+
+  /**
+   * A failed command's one line on stderr and its exit code. A class rather than a lambda: picocli is compiled for
+   * Java 5, so a lambda implementing one of its interfaces cannot be kept in the class data sharing archive and
+   * would be spun up at run time.
+   */
+  private static final class ErrorLine implements CommandLine.IExecutionExceptionHandler {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ErrorLine(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
       out.flush();
       if (ex instanceof UsageException u) {
         err.println("Error: " + u.getMessage());
@@ -147,13 +229,85 @@ public final class VigilCtl implements Callable<Integer> {
       }
       err.println("Error: " + ex.getClass().getSimpleName() + ": " + CtlSession.oneLine(ex.getMessage()));
       return 1;
-    });
-    try {
-      return cmd.execute(args);
-    } finally {
-      out.flush();
-      root.session.close();
     }
+  }
+
+  /**
+   * The parser for {@code args}: with only the command they name when that is certain; with every command's name
+   * and description only when no command can run (help, usage errors); else with every command.
+   * Building the model of all nineteen commands (every option of every command, read by reflection) is the
+   * larger part of what picocli costs at start-up. A line that names one command parses and runs exactly as with
+   * all of them; {@code --help}, no command or an unknown or misspelt one (whose error suggests the nearest
+   * names) print only names and descriptions; a line with {@code --} or an {@code @file} gets the full set.
+   */
+  static CommandLine commandLine(VigilCtl root, String[] args) {
+    CommandLine cmd = new CommandLine(root);
+    String named = namedCommand(args);
+    if (named != null) {
+      cmd.addSubcommand(named, COMMANDS.get(named));
+    } else if (noCommandCanRun(args)) {
+      // help, a usage error or a misspelt command: only each command's name and description are shown
+      for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+        CommandSpec listed = CommandSpec.create();
+        listed.usageMessage().description(c.getValue().getAnnotation(Command.class).description());
+        cmd.addSubcommand(c.getKey(), listed);
+      }
+    } else {
+      for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+        cmd.addSubcommand(c.getKey(), c.getValue());
+      }
+    }
+    return cmd;
+  }
+
+  /** No argument names a command, and no argument file could: picocli will not run a command of this line. */
+  private static boolean noCommandCanRun(String[] args) {
+    for (String a : args) {
+      if (COMMANDS.containsKey(a) || a.startsWith("@")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code version} after the global options and nothing after it: vigilctl's own version, one line. */
+  static boolean isBareVersion(String[] args) {
+    return args.length > 0 && "version".equals(args[args.length - 1]) && "version".equals(namedCommand(args));
+  }
+
+  /**
+   * The command named by {@code args} after the global options, or null when that is not certain: an unknown
+   * option or command, a help or version flag, {@code --}, an argument file, or no command at all.
+   */
+  static String namedCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--config-file") || a.equals("--dcs-url") || a.equals("--dcs")) {
+        i++;
+      } else if (a.startsWith("--config-file=") || a.startsWith("--dcs-url=") || a.startsWith("--dcs=")
+          || a.equals("--insecure")) {
+        continue;
+      } else if (a.startsWith("-") && !a.startsWith("--") && a.length() > 1) {
+        // a cluster of short options: -k, or -c / -d with their value attached or in the next argument
+        for (int j = 1; j < a.length(); j++) {
+          char c = a.charAt(j);
+          if (c == 'c' || c == 'd') {
+            if (j == a.length() - 1) {
+              i++;
+            }
+            break;
+          }
+          if (c != 'k') {
+            return null;
+          }
+        }
+      } else if (COMMANDS.containsKey(a)) {
+        return a;
+      } else {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**

@@ -34,6 +34,15 @@ public interface Dcs {
   Future<Cluster> loadCluster();
 
   /**
+   * The whole cluster read once from the store itself, for a one-shot client such as vigilctl that asks once and
+   * exits: a backend whose {@link #loadCluster()} first arms a watch cache skips it here (a watch is pure cost to
+   * a command that reads once). Same contract otherwise.
+   */
+  default Future<Cluster> readCluster() {
+    return loadCluster();
+  }
+
+  /**
    * Creates the {@code leader} key with this member's name, held by this agent's lease/session, only if no
    * leader key exists. {@code true} means this agent now holds the key.
    */

@@ -88,6 +88,12 @@ final class EtcdDcs extends KeyValueDcs {
     });
   }
 
+  /** One linearizable range read of the cluster prefix, without arming the watch cache (vigilctl). */
+  @Override
+  public Future<Cluster> readCluster() {
+    return connection.operation("read cluster", keys.base(), true, () -> readDirect().map(reader::read));
+  }
+
   private Future<Map<String, StoredValue>> readDirect() {
     GetOption prefix = GetOption.builder().isPrefix(true).withSerializable(false).build();
     return connection.rpc(c -> c.getKVClient().get(bytes(keys.base()), prefix)).map(r -> {
