@@ -149,7 +149,8 @@ public final class RestApiVerticle extends AbstractVerticle {
     events = new EventsHandler(vertx, journal, eventsHeartbeatMillis, eventsStallMillis);
     events.start();
     clusterHandler = new ClusterHandler(state, dcs, vertx.eventBus());
-    peers = vertx.createHttpClient(peerClientOptions());
+    // connections are not kept (keep-alive off), so the pool has nothing to clean: no cleaner waking up every second
+    peers = vertx.createHttpClient(peerClientOptions(), new io.vertx.core.http.PoolOptions().setCleanerPeriod(0));
     switchover = new SwitchoverHandler(vertx, state, dcs, peers, switchoverPollMillis);
     haRequests = new HaRequestHandler(state, vertx.eventBus());
     vertx.eventBus().<NodeStatus>localConsumer(Addresses.HA_CYCLE, msg -> onStatus(msg.body()));

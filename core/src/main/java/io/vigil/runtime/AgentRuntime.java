@@ -64,8 +64,7 @@ public final class AgentRuntime {
 
   /** {@link #run(Settings)} with the DCS plugin given (tests pass their own). */
   static int run(Settings settings, DcsFactory factory) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
-        .setInternalBlockingPoolSize(4));
+    Vertx vertx = Vertx.vertx(vertxOptions());
     Addresses.registerCodecs(vertx);
     EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
     // listening before anything can emit, so that the ring starts at seq 1
@@ -85,12 +84,15 @@ public final class AgentRuntime {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
+      // the REST API first (after the unique-name check, which must not find this agent's own API answering):
+      // it answers 503 until the first cycle, and the HA loop's deployment (PostgreSQL's version and state) no
+      // longer delays it (README "Footprint": start to REST)
+      await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
+          settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
       HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, code -> {
         exitCode.set(code);
         stop.countDown();
       }), Duration.ofMinutes(2));
-      await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
-          settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
       if (settings.eventBridge() != null) {
         await(vertx.deployVerticle(new EventBridgeVerticle(settings.eventBridge(), journal)), Duration.ofSeconds(30));
       }
@@ -141,6 +143,18 @@ public final class AgentRuntime {
           .compose(id -> vertx.deployVerticle(new DcsWatchVerticle(dcs, events)))
           .map(loop);
     });
+  }
+
+  /**
+   * The agent's Vert.x: 2 event loops (the HA loop and the REST API each get one; fewer halves REST throughput
+   * under load), 8 workers and 4 internal blocking threads, created only when used (pg_ctl, pg_basebackup and
+   * other tools, DNS). The blocked-thread checker looks every 5 s instead of every second: it only warns, the
+   * agent's own deadlines (docs/safety.md) bound every step; a block longer than 7 s (its 2 s limit plus one
+   * interval) is always reported, and an idle agent has one wake-up a second less (README, "Footprint").
+   */
+  static VertxOptions vertxOptions() {
+    return new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8).setInternalBlockingPoolSize(4)
+        .setBlockedThreadCheckInterval(5_000);
   }
 
   /** SIGHUP re-reads the local configuration, as for Patroni. */

@@ -157,7 +157,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
         () -> haSettings.global().ttl(), HaLoopVerticle::nowMillis, this::wake);
     vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, requests::handle);
     vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
-    leaseGuardTimerId = vertx.setPeriodic(LEASE_GUARD_PERIOD_MILLIS, id -> checkLease());
+    leaseGuard.onChange(this::armLeaseGuard);
+    armLeaseGuard();
     started.complete();
     wake("start");
   }
@@ -263,7 +264,31 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   // --- lease guard ---
 
-  private static final long LEASE_GUARD_PERIOD_MILLIS = 250;
+  /** How soon the guard looks again when its step-down point has passed but it could not act (paused, stopping). */
+  private static final long LEASE_GUARD_RECHECK_MILLIS = 250;
+
+  /**
+   * Sets the guard's one timer to the step-down point of the lease held (at once if it has passed), or lets it
+   * sleep when no lease is held: an idle replica never wakes for it, and a leader that renews in time only moves
+   * the timer. It used to poll every 250 ms; it now fires at the step-down point itself, which is never later.
+   */
+  private void armLeaseGuard() {
+    if (leaseGuardTimerId >= 0) {
+      vertx.cancelTimer(leaseGuardTimerId);
+      leaseGuardTimerId = -1;
+    }
+    if (stopping || !leaseGuard.holding()) {
+      return;
+    }
+    long left = leaseGuard.millisLeft(nowMillis());
+    leaseGuardTimerId = vertx.setTimer(left > 0 ? left : LEASE_GUARD_RECHECK_MILLIS, id -> {
+      leaseGuardTimerId = -1;
+      checkLease();
+      if (leaseGuardTimerId < 0) {
+        armLeaseGuard();
+      }
+    });
+  }
 
   private void checkLease() {
     if (stopping || emergencyStop || state.paused || !leaseGuard.mustStepDown(nowMillis())) {

@@ -12,29 +12,47 @@ package io.vigil.runtime;
  * for ttl seconds from the moment the round was sent, so it extends the entitlement the same way.
  *
  * <p>Pure bookkeeping on monotonic milliseconds; the loop owns the clock and decides what to do when
- * {@link #mustStepDown} says so. Used only on the loop's context.
+ * {@link #mustStepDown} says so. It is told of every change of the step-down point ({@link #onChange}), so that
+ * its timer can sleep until that point instead of waking up to poll: a replica holds no lease and never wakes
+ * for it, a healthy leader renews before the point and so never either. Used only on the loop's context.
  */
 final class LeaseGuard {
   static final long SAFETY_MARGIN_MILLIS = 5_000;
 
   /** Monotonic ms until which the last write keeps the key alive; {@link Long#MIN_VALUE}: no lease held. */
   private long heldUntilMillis = Long.MIN_VALUE;
+  private Runnable onChange = () -> {};
+
+  /** Called (on the loop's context) whenever the step-down point moves or the lease is dropped. */
+  void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
 
   /** A leader-key write (acquire, renew, take) sent at {@code sentAtMillis} succeeded with this ttl. */
   void renewed(long sentAtMillis, int ttlSeconds) {
-    heldUntilMillis = Math.max(heldUntilMillis, sentAtMillis + ttlSeconds * 1000L);
+    extend(sentAtMillis + ttlSeconds * 1000L);
   }
 
   /** A failsafe round sent at {@code sentAtMillis} was acknowledged by every member. */
   void failsafeConfirmed(long sentAtMillis, int ttlSeconds) {
     if (heldUntilMillis != Long.MIN_VALUE) {
-      heldUntilMillis = Math.max(heldUntilMillis, sentAtMillis + ttlSeconds * 1000L);
+      extend(sentAtMillis + ttlSeconds * 1000L);
+    }
+  }
+
+  private void extend(long untilMillis) {
+    if (untilMillis > heldUntilMillis) {
+      heldUntilMillis = untilMillis;
+      onChange.run();
     }
   }
 
   /** The key was released, found to belong to someone else, or this node stepped down: nothing left to guard. */
   void dropped() {
-    heldUntilMillis = Long.MIN_VALUE;
+    if (heldUntilMillis != Long.MIN_VALUE) {
+      heldUntilMillis = Long.MIN_VALUE;
+      onChange.run();
+    }
   }
 
   boolean holding() {

@@ -22,12 +22,14 @@ public final class PeerProbe {
   private final WebClient client;
 
   public PeerProbe(Vertx vertx, boolean trustAll) {
+    // no pool cleaner (Vert.x runs one every second per client by default, on an idle agent too): a connection
+    // idle for 5 s closes itself and leaves the pool then
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(TIMEOUT_MILLIS)
         .setIdleTimeout(5)
         .setTrustAll(trustAll)
         .setVerifyHost(!trustAll)
-        .setUserAgent("vigil"));
+        .setUserAgent("vigil"), new io.vertx.core.http.PoolOptions().setCleanerPeriod(0));
   }
 
   /** member name → its /patroni JSON, or null when it did not answer. Never fails. */

@@ -76,4 +76,24 @@ class LeaseGuardTest {
       assertEquals(Long.MAX_VALUE, guard.millisLeft(now), name);
     }
   }
+
+  /** The loop's timer follows the step-down point: it is told of every move and every drop, and of nothing else. */
+  @org.junit.jupiter.api.Test
+  void tellsTheTimerWhenTheStepDownPointMoves() {
+    LeaseGuard guard = new LeaseGuard();
+    int[] told = {0};
+    guard.onChange(() -> told[0]++);
+    guard.failsafeConfirmed(0, TTL);
+    assertEquals(0, told[0], "a failsafe round without a lease moves nothing");
+    guard.renewed(0, TTL);
+    assertEquals(1, told[0], "acquired");
+    guard.renewed(10_000, TTL);
+    assertEquals(2, told[0], "renewed");
+    guard.renewed(5_000, TTL);
+    assertEquals(2, told[0], "an older write reported late moves nothing");
+    guard.dropped();
+    assertEquals(3, told[0], "dropped");
+    guard.dropped();
+    assertEquals(3, told[0], "nothing left to drop");
+  }
 }

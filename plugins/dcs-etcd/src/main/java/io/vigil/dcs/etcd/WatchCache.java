@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A quiet watch is not proof of a live one: after a silent drop (no RST) or on an etcd member that lost quorum
  * the stream just goes silent. So the copy is only {@link #fresh()} while etcd has shown recently that the watch
- * is alive: the range that armed it, an event, or the answer to a progress request, which the cache sends every
- * second, within {@code staleAfter} (at least 2 s, else min(loop_wait, retry_timeout)). Past that, callers read
+ * is alive: the range that armed it, an event, or the answer to a progress request, within {@code staleAfter}
+ * (at least 2 s, else min(loop_wait, retry_timeout)). The cache asks for progress three times per
+ * {@code staleAfter} (at most once a second), so one lost answer never makes a live watch look stale, and an idle
+ * agent does not wake up every second for it (every 3.3 s at loop_wait 10). Past that, callers read
  * from etcd, which fails within retry_timeout when etcd cannot be reached. The watch also asks for a leader
  * ({@code hasleader=true}), so a member without quorum cancels it at once instead of keeping it open and quiet.
  *
@@ -47,7 +49,7 @@ final class WatchCache {
   private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 2000;
-  private static final long PROGRESS_EVERY_MS = 1000;
+  private static final long MIN_PROGRESS_EVERY_MS = 1000;
   private static final long MIN_STALE_AFTER_MS = 2000;
 
   private final EtcdConnection connection;
@@ -84,14 +86,31 @@ final class WatchCache {
     if (!started && !closed) {
       started = true;
       arm();
-      progressTimer = connection.vertx().setPeriodic(PROGRESS_EVERY_MS, id -> context.runOnContext(v -> askProgress()));
+      scheduleProgress();
     }
   }
 
   /** How long the copy may go without a sign of life from etcd: max(2 s, min(loop_wait, retry_timeout)). */
   void timing(int loopWait, int retryTimeout) {
     long ms = Math.max(MIN_STALE_AFTER_MS, Math.min(loopWait, retryTimeout) * 1000L);
+    long before = staleAfterNanos;
     staleAfterNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+    if (started && !closed && before != staleAfterNanos) {
+      scheduleProgress();
+    }
+  }
+
+  /** The interval of progress requests: a third of staleAfter, at least a second. */
+  static long progressEveryMillis(long staleAfterMillis) {
+    return Math.max(MIN_PROGRESS_EVERY_MS, staleAfterMillis / 3);
+  }
+
+  private void scheduleProgress() {
+    if (progressTimer >= 0) {
+      connection.vertx().cancelTimer(progressTimer);
+    }
+    progressTimer = connection.vertx().setPeriodic(progressEveryMillis(TimeUnit.NANOSECONDS.toMillis(staleAfterNanos)),
+        id -> context.runOnContext(v -> askProgress()));
   }
 
   /**
