@@ -17,9 +17,12 @@ import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.events.EventEmitter;
 import io.vigil.postgres.PostgresState;
+import io.vigil.watchdog.Watchdog;
+import io.vigil.watchdog.WatchdogConfig;
+import io.vigil.watchdog.WatchdogVerticle;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
- * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
+ * name (docs/ha-rules.md §2.0), deploys the watchdog feeder (docs/watchdog.md), the HA loop and the REST API, and
+ * on SIGTERM/SIGINT shuts down in reverse order (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key,
+ * stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
@@ -44,13 +48,6 @@ public final class AgentRuntime {
    * @return the process exit code
    */
   public static int run(Settings settings) {
-    String watchdogMode = settings.watchdog() == null || settings.watchdog().mode() == null
-        ? "automatic" : settings.watchdog().mode().toLowerCase(Locale.ROOT);
-    if (watchdogMode.startsWith("require")) {
-      LOG.error("watchdog.mode is '{}', but this build of Vigil has no watchdog support; use automatic or off",
-          settings.watchdog().mode());
-      return 1;
-    }
     DcsFactory factory = DcsPlugins.find(settings.dcs().kind())
         .orElseThrow(() -> new IllegalStateException(DcsPlugins.missingPluginMessage(settings.dcs().kind())));
     return run(settings, factory);
@@ -66,6 +63,14 @@ public final class AgentRuntime {
 
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
+    // docs/watchdog.md: Patroni exits when mode is required and the platform has no watchdog driver
+    Watchdog watchdog = Watchdog.create(WatchdogConfig.of(settings.watchdog(), initial.ttl(), initial.loopWait()));
+    String refusal = watchdog.startupRefusal();
+    if (refusal != null) {
+      LOG.error("{}", refusal);
+      awaitQuietly(vertx.close(), Duration.ofSeconds(10));
+      return 1;
+    }
     Dcs dcs = factory.create(vertx, new DcsContext(new DcsKeys(settings.namespace(), settings.scope()),
         settings.name(), settings.dcs(), new DcsTiming(initial.ttl(), initial.loopWait(), initial.retryTimeout())));
 
@@ -80,7 +85,10 @@ public final class AgentRuntime {
       HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
         exitCode.set(code);
         stop.countDown();
-      });
+      }, watchdog);
+      // the feeder listens before the first cycle is published
+      await(vertx.deployVerticle(new WatchdogVerticle(watchdog,
+          new EventEmitter(vertx, settings.scope(), settings.name()))), Duration.ofSeconds(30));
       await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs)), Duration.ofSeconds(30));

@@ -35,6 +35,8 @@ import io.vigil.postgres.PostgresRole;
 import io.vigil.postgres.PostgresState;
 import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
+import io.vigil.watchdog.Watchdog;
+import io.vigil.watchdog.WatchdogConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +78,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private Settings settings;
   private final Dcs dcs;
   private final IntConsumer exit;
+  private final Watchdog watchdog;
   private final HaEngine engine = new HaEngine();
   private final LoopState state = new LoopState();
   private final LeaseGuard leaseGuard = new LeaseGuard();
@@ -108,9 +111,19 @@ public final class HaLoopVerticle extends AbstractVerticle {
    *     mismatch, ...)
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
+    this(settings, dcs, exit, null);
+  }
+
+  /**
+   * @param watchdog the watchdog the loop arms and disarms (docs/watchdog.md); null = mode off
+   */
+  public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit, Watchdog watchdog) {
     this.settings = settings;
     this.dcs = dcs;
     this.exit = exit;
+    this.watchdog = watchdog != null ? watchdog
+        : new Watchdog(new WatchdogConfig(io.vigil.watchdog.WatchdogMode.OFF, "/dev/watchdog", 5, "default", 30, 10),
+            c -> io.vigil.watchdog.WatchdogDevice.NULL);
   }
 
   @Override
@@ -129,7 +142,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       }
       pg = ar.result();
       runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
-          () -> wake("long action finished"), exit);
+          () -> wake("long action finished"), exit, watchdog);
       applyGlobalConfig(initial);
       vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
       vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
@@ -178,6 +191,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     long generation = ++cycleGeneration;
     cycleRunning = true;
     wakePending = false;
+    state.leaseConfirmed = false;
     cycleEnded = Promise.promise();
     long startedAt = nowMillis();
     long deadline = cycleDeadlineMillis(haSettings.global().loopWait(), haSettings.global().retryTimeout());
@@ -277,6 +291,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (state.leaderKey == LeaderKeyWrite.HELD) {
       state.leaderKey = LeaderKeyWrite.UNREACHABLE;
     }
+    state.leaseConfirmed = false;
     async.cancel();
     pg.stop(StopMode.IMMEDIATE, EMERGENCY_KILL_AFTER).onComplete(ar -> {
       emergencyStop = false;
@@ -284,6 +299,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
         LOG.error("emergency stop of PostgreSQL failed: {}", ar.cause().getMessage());
       } else {
         leaseGuard.dropped();
+        watchdog.disable(); // PostgreSQL is gone: nothing left for the watchdog to stop
       }
       if (cycleRunning) {
         cycleRunning = false;
@@ -339,8 +355,14 @@ public final class HaLoopVerticle extends AbstractVerticle {
     LocalState.Requests requests = new LocalState.Requests(state.restartRequest, state.reinitializeRequest);
     return new LocalState(settings.name(), settings.tags(), postgres, dataDir, state.running, state.completed,
         state.leaderKey, nowMillis(), Instant.now(), state.shutdownRequested, requests,
-        state.synchronousStandbyNames, haSettings.usePgRewind(), null,
-        new LocalState.Watchdog(true, true, false));
+        state.synchronousStandbyNames, haSettings.usePgRewind(), null, watchdogState());
+  }
+
+  /** The watchdog as the engine sees it; a failed activation is handed over once. */
+  private LocalState.Watchdog watchdogState() {
+    boolean failed = state.watchdogActivationFailed;
+    state.watchdogActivationFailed = false;
+    return new LocalState.Watchdog(watchdog.isHealthy(), watchdog.isRunning(), failed);
   }
 
   /**
@@ -593,7 +615,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
       NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
           cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
           state.dcsLastSeenEpochSeconds, nowMillis(), haSettings.global().ttl(),
-          state.running == null ? null : state.running.name(), state.scheduledRestart, false);
+          state.running == null ? null : state.running.name(), state.scheduledRestart, !watchdog.isHealthy(),
+          state.leaseConfirmed);
       vertx.eventBus().publish(Addresses.HA_CYCLE, status);
       return null;
     });
@@ -621,6 +644,10 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   private void applyGlobalConfig(GlobalConfig global) {
     haSettings = haSettings.withGlobal(global);
+    WatchdogConfig wd = WatchdogConfig.of(settings.watchdog(), global.ttl(), global.loopWait());
+    if (!wd.equals(watchdog.config())) {
+      watchdog.reloadConfig(wd);
+    }
     dcs.setTiming(new DcsTiming(global.ttl(), global.loopWait(), global.retryTimeout()));
     EffectiveConfig effective = new EffectiveConfig(settings, global);
     PostgresRole role = lastPostgres == null || lastPostgres.role() == null ? PostgresRole.REPLICA : lastPostgres.role();
@@ -713,11 +740,13 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private void stopAfterCycle(Promise<Void> done) {
     if (state.paused) {
       LOG.info("Leader key is not deleted and Postgresql is not stopped due paused state");
+      watchdog.disable();
       pg.close().onComplete(ar -> done.complete());
       return;
     }
     boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
     pg.stop(StopMode.FAST)
+        .onSuccess(x -> watchdog.disable()) // Patroni's on_safepoint: the primary takes no more writes
         .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
         .compose(x -> touchStopped())
         .onComplete(ar -> {
