@@ -121,9 +121,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     this.settings = settings;
     this.dcs = dcs;
     this.exit = exit;
-    this.watchdog = watchdog != null ? watchdog
-        : new Watchdog(new WatchdogConfig(io.vigil.watchdog.WatchdogMode.OFF, "/dev/watchdog", 5, "default", 30, 10),
-            c -> io.vigil.watchdog.WatchdogDevice.NULL);
+    this.watchdog = watchdog != null ? watchdog : Watchdog.off();
   }
 
   @Override

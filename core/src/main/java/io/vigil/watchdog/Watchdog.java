@@ -48,6 +48,12 @@ public final class Watchdog {
     return new Watchdog(config, c -> c.device(linux));
   }
 
+  /** A watchdog with mode off: never touches a device (tests, embedders without one). */
+  public static Watchdog off() {
+    return new Watchdog(new WatchdogConfig(WatchdogMode.OFF, LinuxWatchdogDevice.DEFAULT_DEVICE, 5, "default", 30,
+        10), c -> WatchdogDevice.NULL);
+  }
+
   /** Receives every change of {@link #state}; replaces the previous listener. */
   public synchronized void onChange(Consumer<WatchdogState> listener) {
     this.listener = Objects.requireNonNull(listener);
