@@ -914,6 +914,26 @@ class HaEngineTest {
             Locals.runningReplica("pg2").withWatchdog(false, false, false).build(),
             List.of(follow(null), TOUCH),
             "following a different leader because i am not the healthiest node"),
+        row("§2.4.7 watchdog required and usable: races, arms the watchdog before promoting",
+            Configs.defaults().watchdogRequired(),
+            Clusters.initializedWithoutLeader().view(),
+            Locals.runningReplica("pg2").withWatchdog(true, false, false).build(),
+            List.of(ACQUIRE, ACTIVATE_WATCHDOG, PROMOTE, TOUCH),
+            "promoted self to leader by acquiring session lock"),
+        row("§2.4.7 automatic mode without a device: races all the same",
+            Configs.defaults(),
+            Clusters.initializedWithoutLeader().view(),
+            Locals.runningReplica("pg2").withWatchdog(true, false, false).build(),
+            List.of(ACQUIRE, ACTIVATE_WATCHDOG, PROMOTE, TOUCH),
+            "promoted self to leader by acquiring session lock"),
+        // Patroni's is_healthiest_node answers for a running primary before it looks at the watchdog: the key is
+        // taken back, and the failed activation demotes it (the §2.6 rows)
+        row("§2.4.7 watchdog required, not usable, a primary without its key: takes it, activation decides",
+            Configs.defaults().watchdogRequired(),
+            Clusters.initializedWithoutLeader().view(),
+            Locals.runningPrimary("pg2").withWatchdog(false, false, false).build(),
+            List.of(ACQUIRE, ACTIVATE_WATCHDOG, TOUCH),
+            "acquired session lock as a leader"),
 
         // §2.2 / §6.5 standby cluster
         row("§6.5 standby cluster: replicas follow the standby leader",
