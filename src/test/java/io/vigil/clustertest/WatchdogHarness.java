@@ -168,8 +168,8 @@ final class WatchdogHarness implements AutoCloseable {
   String describe() {
     StringBuilder b = new StringBuilder();
     devices.forEach((name, d) -> b.append(String.format("%s: armed %s, timeout %d s, %d keepalives, %d magic closes, "
-        + "last feed %d ms ago; ", name, d.armed, d.timeoutSeconds, d.keepalives.get(), d.magicCloses.get(),
-        Duration.ofNanos(System.nanoTime() - d.lastFeedNanos).toMillis())));
+        + "last feed %s; ", name, d.armed, d.timeoutSeconds, d.keepalives.get(), d.magicCloses.get(),
+        d.timeoutSeconds == 0 ? "never" : Duration.ofNanos(System.nanoTime() - d.lastFeedNanos).toMillis() + " ms ago")));
     return b + "firings " + firings;
   }
 
