@@ -120,6 +120,15 @@ final class WatchdogHarness implements AutoCloseable {
         """.formatted(fifo);
   }
 
+  /** A {@code watchdog} section in mode required whose device does not exist: the node must never lead. */
+  static String missingDeviceYaml(AgentNode node) {
+    return """
+        watchdog:
+          mode: required
+          device: %s
+        """.formatted(node.dir.resolve("no-such-watchdog"));
+  }
+
   private void check() {
     while (!closed) {
       long now = System.nanoTime();

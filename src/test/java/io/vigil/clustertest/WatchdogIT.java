@@ -15,14 +15,17 @@ import org.junit.jupiter.api.Test;
  * (kill -9 of the postmaster when an armed device goes without a keepalive for longer than its timeout). Only the
  * leader arms its device, with ttl 20 − safety_margin 5 = 15 s, and feeds it every cycle. Then the leader's agent
  * is frozen with SIGSTOP for longer than ttl, under a writer per node: its device must fire and stop the old
- * primary before another node promotes, so at no moment do two primaries take writes.
+ * primary before another node promotes, so at no moment do two primaries take writes. A fourth node, in mode
+ * required with no device at all, joins as a replica: it reports {@code watchdog_failed} in {@code GET /patroni}, a
+ * switchover to it is refused, and it never takes the key.
  */
 @Tag("safety")
 class WatchdogIT {
   @Test
   void frozenLeaderAgentIsStoppedByItsWatchdogBeforeAReplicaPromotes() throws Exception {
     try (WatchdogHarness harness = new WatchdogHarness();
-        TestCluster cluster = TestCluster.partitionable("watchdog", 3).withNodeYaml(harness::yaml)) {
+        TestCluster cluster = TestCluster.partitionable("watchdog", 4).withNodeYaml(
+            n -> n.name.equals("w3") ? WatchdogHarness.missingDeviceYaml(n) : harness.yaml(n))) {
       cluster.addNode("w0", null);
       cluster.addNode("w1", null);
       cluster.addNode("w2", null);
@@ -40,10 +43,24 @@ class WatchdogIT {
         String status = leader.get("/patroni").body();
         assertTrue(!status.contains("watchdog_failed"), "a usable watchdog is not reported failed: " + status);
 
+        // started once the cluster runs: a node that won the bootstrap race without a device would exit instead
+        AgentNode noDevice = cluster.addNode("w3", null).start();
+        cluster.awaitStreaming(leader, List.of(noDevice), Duration.ofSeconds(120));
+        String failed = Timing.await("w3 reporting watchdog_failed", Duration.ofSeconds(30), () -> {
+          String body = noDevice.get("/patroni").body();
+          return body != null && body.contains("\"watchdog_failed\": true") ? body : null;
+        }, () -> noDevice.get("/patroni").body());
+        assertTrue(failed.contains("\"role\": \"replica\""), failed);
+        AgentNode.Answer refused = leader.call("POST", "/switchover",
+            "{\"leader\":\"" + leader.name + "\",\"candidate\":\"w3\"}");
+        assertEquals(412, refused.code(), refused.body());
+        assertTrue(refused.body().contains("no good candidates"), refused.body());
+
         FaultRound r = faults.run(Scenario.LEADER_AGENT_FROZEN, Duration.ofMillis(700));
         System.out.println("FAULT ROUND (watchdog) " + r + "; " + harness.describe());
         assertEquals(List.of(), r.problems(), r + "; " + harness.describe());
         assertTrue(!r.splitBrain(), "two writable primaries: " + r);
+        assertTrue(!r.newLeader().equals("w3"), "the node without a device took the key: " + r);
 
         List<WatchdogHarness.Firing> firings = harness.firings();
         assertEquals(1, firings.size(), "exactly the frozen leader's device fired: " + harness.describe());

@@ -490,6 +490,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   /** @return the delay until the next cycle, in ms from the cycle's start */
   private Future<Long> decideAndAct(Inputs in, BooleanSupplier abandoned) {
+    warnIfWatchdogKeepsThisNodeOutOfTheRace(in);
     Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
     state.memory = decision.memory();
     state.completed = null;
@@ -510,6 +511,19 @@ public final class HaLoopVerticle extends AbstractVerticle {
           long loop = haSettings.global().loopWait() * 1000L;
           return acted.wakeInMillis() == null ? loop : Math.min(loop, acted.wakeInMillis());
         });
+  }
+
+  /**
+   * Patroni's {@code is_healthiest_node} logs this before it declines the race in mode required
+   * (docs/watchdog.md §5); the engine's decision line follows it.
+   */
+  private void warnIfWatchdogKeepsThisNodeOutOfTheRace(Inputs in) {
+    Cluster c = in.view().cluster();
+    boolean race = in.view().dcsReachable() && c != null && c.isUnlocked() && !c.isPaused()
+        && !haSettings.global().pause() && !in.local().postgres().isPrimary();
+    if (race && haSettings.watchdogRequired() && !in.local().watchdog().usable()) {
+      LOG.warn("Watchdog device is not usable");
+    }
   }
 
   private boolean renewalFailed(Action stoppedAt) {
