@@ -46,11 +46,12 @@ class WatchdogIT {
         // started once the cluster runs: a node that won the bootstrap race without a device would exit instead
         AgentNode noDevice = cluster.addNode("w3", null).start();
         cluster.awaitStreaming(leader, List.of(noDevice), Duration.ofSeconds(120));
-        String failed = Timing.await("w3 reporting watchdog_failed", Duration.ofSeconds(30), () -> {
+        // the stream may start before the agent's cycle publishes its new state: wait for both in one answer
+        Timing.await("w3 running as a replica and reporting watchdog_failed", Duration.ofSeconds(60), () -> {
           String body = noDevice.get("/patroni").body();
-          return body != null && body.contains("\"watchdog_failed\": true") ? body : null;
+          return body != null && body.contains("\"watchdog_failed\": true")
+              && body.contains("\"role\": \"replica\"") && body.contains("\"state\": \"running\"") ? body : null;
         }, () -> noDevice.get("/patroni").body());
-        assertTrue(failed.contains("\"role\": \"replica\""), failed);
         AgentNode.Answer refused = leader.call("POST", "/switchover",
             "{\"leader\":\"" + leader.name + "\",\"candidate\":\"w3\"}");
         assertEquals(412, refused.code(), refused.body());
