@@ -28,6 +28,7 @@ import io.vigil.postgres.PostgresState;
 import io.vigil.postgres.RecoveryConfig;
 import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
+import io.vigil.watchdog.Watchdog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import io.vigil.watchdog.Watchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
