@@ -38,7 +38,10 @@ final class FaultScenarios implements AutoCloseable {
     LEADER_CUT_FROM_REPLICAS(false),
     /** One replica's traffic to etcd dropped: it must not promote, the leader must stay. */
     REPLICA_CUT_FROM_DCS(false),
-    /** SIGSTOP of the leader's agent for longer than ttl, without a watchdog. */
+    /**
+     * SIGSTOP of the leader's agent for longer than ttl: without a watchdog the old primary keeps taking writes
+     * until the thaw; with one ({@link #withWatchdog()}) it must be stopped before another node promotes.
+     */
     LEADER_AGENT_FROZEN(false),
     /** etcd stopped (SIGKILL) for longer than ttl, failsafe_mode off. */
     DCS_STOPPED(false),
@@ -59,10 +62,21 @@ final class FaultScenarios implements AutoCloseable {
   private final String agent;
   private AckWriters writers;
   private TimelineMonitor timelines;
+  /** The agents run with a watchdog (docs/watchdog.md): a frozen agent's primary must stop before a failover. */
+  private boolean watchdog;
 
   FaultScenarios(TestCluster cluster, String agent) {
     this.cluster = cluster;
     this.agent = agent;
+  }
+
+  /**
+   * The nodes run with a watchdog: {@link Scenario#LEADER_AGENT_FROZEN} then expects what every other scenario
+   * does, no second writable primary at any moment.
+   */
+  FaultScenarios withWatchdog() {
+    this.watchdog = true;
+    return this;
   }
 
   /** Starts the agents and, once the cluster is healthy, the writers and the timeline monitor. */
@@ -251,16 +265,17 @@ final class FaultScenarios implements AutoCloseable {
   /** What Patroni promises per scenario, beyond overlap and lost writes, added to the round's problems. */
   private FaultRound expectations(Scenario scenario, FaultRound r, long cut, long heal) {
     List<String> p = new ArrayList<>(r.problems());
-    if (scenario == Scenario.LEADER_AGENT_FROZEN) {
+    boolean frozenWithoutWatchdog = scenario == Scenario.LEADER_AGENT_FROZEN && !watchdog;
+    if (frozenWithoutWatchdog) {
       // expected here (see below): the thawed agent's primary may still answer as primary on the old timeline
       p.removeIf(s -> s.startsWith(r.oldLeader() + " wrote as a primary on timeline"));
     }
     boolean failedOver = !Double.isNaN(r.failoverMs());
-    if (scenario != Scenario.LEADER_AGENT_FROZEN && r.overlapMs() > 0) {
+    if (!frozenWithoutWatchdog && r.overlapMs() > 0) {
       p.add(String.format("two writable primaries: %s took writes %.0f ms after another node's first write",
           r.oldLeader(), r.overlapMs()));
     }
-    if (scenario == Scenario.LEADER_AGENT_FROZEN && r.overlapMs() > 0) {
+    if (frozenWithoutWatchdog && r.overlapMs() > 0) {
       // Without a watchdog Patroni cannot stop a primary whose agent is frozen: the old primary takes writes until
       // the agent runs again and demotes it. What must hold: it stops within a cycle (+ retry) after the thaw.
       double afterThaw = r.overlapMs() - (heal - cut) / 1e6 + r.failoverMs();

@@ -32,6 +32,8 @@ final class TestCluster implements AutoCloseable {
   /** False for a cluster that shares another's DCS server ({@link #sharingDcsWith}). */
   private final boolean ownsDcs;
   private String agentCommand;
+  /** Top-level YAML appended to each node's configuration (e.g. a watchdog section), or null. */
+  private java.util.function.Function<AgentNode, String> nodeYaml;
 
   TestCluster(String scope) throws IOException {
     this(scope, false);
@@ -116,6 +118,12 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** Top-level YAML sections added to each node's configuration, made per node (e.g. its watchdog device). */
+  TestCluster withNodeYaml(java.util.function.Function<AgentNode, String> perNode) {
+    this.nodeYaml = perNode;
+    return this;
+  }
+
   /** The agents' jar, copied where the postgres user can read it. */
   Path jar() {
     return jar;
@@ -135,7 +143,7 @@ final class TestCluster implements AutoCloseable {
 
   AgentNode addNode(String name, String tagsYaml) throws IOException {
     AgentNode node = new AgentNode(name, dir, jar, agentCommand, partitionable ? AgentNode.OBSERVER_HOST : "127.0.0.1");
-    node.writeConfig(config(node, tagsYaml));
+    node.writeConfig(config(node, tagsYaml) + (nodeYaml == null ? "" : nodeYaml.apply(node)));
     nodes.add(node);
     return node;
   }

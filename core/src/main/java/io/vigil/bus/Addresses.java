@@ -25,7 +25,8 @@ public final class Addresses {
 
   /**
    * Outcome of a finished HA cycle. Kind: publish. Sender: HaLoopVerticle. Listeners: RestApiVerticle (state for
-   * health checks and {@code GET /patroni}), DcsWatchVerticle (loads the cluster once more, for member changes).
+   * health checks and {@code GET /patroni}), DcsWatchVerticle (loads the cluster once more, for member changes),
+   * WatchdogVerticle (feeds the device after a cycle that confirmed the leader key, docs/watchdog.md).
    * Body: {@link NodeStatus}.
    */
   public static final String HA_CYCLE = "vigil.ha.cycle";

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param lastCycleMonotonicMillis when the last cycle finished, for {@code /liveness}
  * @param longAction name of the running long action (bootstrap, clone, ...), null when idle
  * @param scheduledRestart the pending scheduled restart request, null when none
+ * @param watchdogFailed mode required and the watchdog is not usable (Patroni's {@code watchdog_failed})
+ * @param leaseConfirmed this cycle wrote the leader key (acquired or renewed), or kept its primary in failsafe
+ *     mode with every member's acknowledgement: the moments Patroni feeds the watchdog (docs/watchdog.md §3)
  */
 public record NodeStatus(
     String scope,
@@ -33,4 +36,15 @@ public record NodeStatus(
     int ttl,
     String longAction,
     Map<String, Object> scheduledRestart,
-    boolean watchdogFailed) {}
+    boolean watchdogFailed,
+    boolean leaseConfirmed) {
+
+  /** A status that confirmed no lease (API fixtures, the state before the first cycle). */
+  public NodeStatus(String scope, String name, String role, String message, PostgresState postgres, Cluster cluster,
+      Tags tags, boolean paused, boolean clusterUnlocked, boolean failsafeActive, long dcsLastSeenEpochSeconds,
+      long lastCycleMonotonicMillis, int ttl, String longAction, Map<String, Object> scheduledRestart,
+      boolean watchdogFailed) {
+    this(scope, name, role, message, postgres, cluster, tags, paused, clusterUnlocked, failsafeActive,
+        dcsLastSeenEpochSeconds, lastCycleMonotonicMillis, ttl, longAction, scheduledRestart, watchdogFailed, false);
+  }
+}

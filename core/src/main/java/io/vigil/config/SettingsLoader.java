@@ -627,22 +627,31 @@ public final class SettingsLoader {
     Object rawMode = r.raw("mode");
     String mode = "automatic";
     if (rawMode != null) {
+      // Patroni's parse_mode spellings (patroni/watchdog/base.py); YAML's off/no/false read as a boolean
       Boolean b = rawMode instanceof String ? null : ConfigReader.toBool(rawMode);
-      String s = b != null ? (b ? "automatic" : "off") : String.valueOf(rawMode).toLowerCase(Locale.ROOT);
-      if (s.equals("false")) {
-        s = "off";
-      }
-      if (!Set.of("off", "automatic", "required").contains(s)) {
-        r.error("mode", "expected off, automatic or required, got " + ConfigReader.describe(rawMode));
+      String parsed = b != null ? (b ? "automatic" : "off")
+          : switch (String.valueOf(rawMode).toLowerCase(Locale.ROOT)) {
+            case "required", "require" -> "required";
+            case "automatic", "auto" -> "automatic";
+            case "off", "disable", "disabled", "false" -> "off";
+            default -> null;
+          };
+      if (parsed == null) {
+        r.error("mode", "expected off, automatic or required (or Patroni's aliases disable, disabled, auto, "
+            + "require), got " + ConfigReader.describe(rawMode));
       } else {
-        mode = s;
+        mode = parsed;
       }
+    }
+    String driver = r.string("driver", "default");
+    if (!Set.of("default", "testing").contains(driver)) {
+      r.error("driver", "expected default (the Linux device) or testing (Patroni's test harness), got " + driver);
     }
     WatchdogSettings w = new WatchdogSettings(
         mode,
         r.string("device", "/dev/watchdog"),
         r.integer("safety_margin", 5, -1, Integer.MAX_VALUE),
-        r.string("driver", "default"));
+        driver);
     r.warnUnknown();
     return w;
   }

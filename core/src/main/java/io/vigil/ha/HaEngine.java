@@ -501,6 +501,10 @@ public final class HaEngine {
         actions.add(new Action.PostBootstrap());
         return "running post_bootstrap";
       }
+      if (settings.watchdogRequired() && !local.watchdog().usable()) {
+        // Patroni's post_bootstrap: "Cancelling bootstrap because watchdog activation failed" (docs/watchdog.md §2)
+        return cancelBootstrap();
+      }
       actions.add(new Action.ActivateWatchdog());
       actions.add(new Action.InitializeCluster(pg.systemId(), false));
       actions.add(new Action.WriteDynamicConfig(gc.raw()));

@@ -29,6 +29,7 @@ import io.vigil.postgres.PostgresState;
 import io.vigil.postgres.RecoveryConfig;
 import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
+import io.vigil.watchdog.Watchdog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +73,7 @@ final class ActionRunner {
   private final LeaseGuard leaseGuard;
   private final LongSupplier clockMillis;
   private final Context loopContext;
+  private final Watchdog watchdog;
 
   /** The cycle being acted on: set by {@link #run}. */
   private Cluster cluster;
@@ -81,8 +83,10 @@ final class ActionRunner {
   private boolean remoteNotStreamingLogged;
 
   ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
-      LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit) {
+      LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit,
+      Watchdog watchdog) {
     this.vertx = vertx;
+    this.watchdog = watchdog;
     this.settings = settings;
     this.dcs = dcs;
     this.pg = pg;
@@ -233,10 +237,14 @@ final class ActionRunner {
       return touchMember();
     } else if (action instanceof Action.UpdateFailsafe a) {
       return updateFailsafe(a.active());
-    } else if (action instanceof Action.PetWatchdog || action instanceof Action.ActivateWatchdog
-        || action instanceof Action.DisableWatchdog) {
-      // This build has no watchdog device driver: start-up refuses `watchdog.mode: required`, and in the
-      // default automatic mode Patroni runs on without a device, which is what this does.
+    } else if (action instanceof Action.PetWatchdog) {
+      // failsafe mode kept the primary: the cycle counts as a confirmed lease, the WatchdogVerticle feeds the device
+      state.leaseConfirmed = true;
+      return Future.succeededFuture(true);
+    } else if (action instanceof Action.ActivateWatchdog) {
+      return activateWatchdog();
+    } else if (action instanceof Action.DisableWatchdog) {
+      watchdog.disable();
       return Future.succeededFuture(true);
     } else if (action instanceof Action.Exit a) {
       if (a.code() != 0) {
@@ -248,6 +256,22 @@ final class ActionRunner {
       return Future.succeededFuture(false);
     }
     throw new IllegalStateException("no runner for " + action);
+  }
+
+  // --- watchdog (docs/watchdog.md) ---
+
+  /**
+   * Arms the device before a promotion or while leading (Patroni's {@code enforce_primary_role}). The ioctls and
+   * writes take microseconds, so they run on the loop. A refusal (mode required) stops the actions, so the
+   * promotion does not run; the engine releases the key or demotes on the next cycle, which runs at once.
+   */
+  private Future<Boolean> activateWatchdog() {
+    if (watchdog.activate()) {
+      return Future.succeededFuture(true);
+    }
+    state.watchdogActivationFailed = true;
+    wake.run();
+    return Future.succeededFuture(false);
   }
 
   // --- leader key ---
@@ -267,6 +291,7 @@ final class ActionRunner {
 
   private void keyWritten(long sentAtMillis) {
     state.leaderKey = LeaderKeyWrite.HELD;
+    state.leaseConfirmed = true;
     state.leaderKeyReleased = false;
     leaseGuard.renewed(sentAtMillis, global.ttl());
   }
@@ -275,10 +300,14 @@ final class ActionRunner {
     if (state.leaderKeyReleased) {
       // a graceful demote released the key while the loop still saw our name in it: it is not ours to renew
       state.leaderKey = LeaderKeyWrite.LOST;
+      state.leaseConfirmed = false;
       return Future.succeededFuture(false);
     }
     long sentAt = clockMillis.getAsLong();
     return dcs.renewLeaderKey().transform(ar -> {
+      if (!ar.succeeded() || !ar.result()) {
+        state.leaseConfirmed = false;
+      }
       if (ar.failed()) {
         state.leaderKey = ar.cause() instanceof DcsUnavailableException
             ? LeaderKeyWrite.UNREACHABLE : LeaderKeyWrite.LOST;
@@ -312,6 +341,7 @@ final class ActionRunner {
     return optime.compose(v -> dcs.releaseLeaderKey()).transform(ar -> {
       state.leaderKey = LeaderKeyWrite.NONE;
       state.leaderKeyReleased = true;
+      state.leaseConfirmed = false;
       leaseGuard.dropped();
       if (ar.failed()) {
         LOG.warn("could not release the leader key, it expires with its lease: {}", ar.cause().getMessage());
@@ -470,6 +500,8 @@ final class ActionRunner {
     return checkpoint
         .compose(v -> pg.stop(stopMode(mode.stopMode()), stopTimeout))
         .compose(v -> onLoopContext(() -> {
+          // Patroni's on_safepoint: PostgreSQL takes no more writes, the watchdog has nothing left to guard
+          watchdog.disable();
           if (!mode.releasesLeaderKey()) {
             // PostgreSQL is down: nothing writable is left for the lease guard to protect
             leaseGuard.dropped();

@@ -20,8 +20,10 @@ import io.vigil.events.EventEmitter;
 import io.vigil.postgres.PostgresController;
 import io.vigil.taps.EventBridgeVerticle;
 import io.vigil.taps.EventJournal;
+import io.vigil.watchdog.Watchdog;
+import io.vigil.watchdog.WatchdogConfig;
+import io.vigil.watchdog.WatchdogVerticle;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one agent: creates the DCS client from its plugin, the agent's one {@link EventEmitter} and the event
  * journal that taps read (README "Event taps"), refuses to start when a live node already uses this name
- * (docs/ha-rules.md §2.0), deploys the PostgreSQL supervisor, the HA loop, the DCS watch, the REST API and (when
- * configured) the event bridge (verticles that get the emitter take it as a constructor parameter), and on
- * SIGTERM/SIGINT shuts down in reverse order
+ * (docs/ha-rules.md §2.0), deploys the REST API, the watchdog feeder (docs/watchdog.md), the PostgreSQL supervisor,
+ * the HA loop, the DCS watch and (when configured) the event bridge (verticles that get the emitter take it as a
+ * constructor parameter), and on SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
@@ -50,13 +52,6 @@ public final class AgentRuntime {
    * @return the process exit code
    */
   public static int run(Settings settings) {
-    String watchdogMode = settings.watchdog() == null || settings.watchdog().mode() == null
-        ? "automatic" : settings.watchdog().mode().toLowerCase(Locale.ROOT);
-    if (watchdogMode.startsWith("require")) {
-      LOG.error("watchdog.mode is '{}', but this build of Vigil has no watchdog support; use automatic or off",
-          settings.watchdog().mode());
-      return 1;
-    }
     DcsFactory factory = DcsPlugins.find(settings.dcs().kind())
         .orElseThrow(() -> new IllegalStateException(DcsPlugins.missingPluginMessage(settings.dcs().kind())));
     return run(settings, factory);
@@ -73,6 +68,14 @@ public final class AgentRuntime {
 
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
+    // docs/watchdog.md: Patroni exits when mode is required and the platform has no watchdog driver
+    Watchdog watchdog = Watchdog.create(WatchdogConfig.of(settings.watchdog(), initial.ttl(), initial.loopWait()));
+    String refusal = watchdog.startupRefusal();
+    if (refusal != null) {
+      LOG.error("{}", refusal);
+      awaitQuietly(vertx.close(), Duration.ofSeconds(10));
+      return 1;
+    }
     Dcs dcs = factory.create(vertx, new DcsContext(new DcsKeys(settings.namespace(), settings.scope()),
         settings.name(), settings.dcs(), new DcsTiming(initial.ttl(), initial.loopWait(), initial.retryTimeout())));
 
@@ -92,7 +95,7 @@ public final class AgentRuntime {
       HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, code -> {
         exitCode.set(code);
         stop.countDown();
-      }), Duration.ofMinutes(2));
+      }, watchdog), Duration.ofMinutes(2));
       if (settings.eventBridge() != null) {
         await(vertx.deployVerticle(new EventBridgeVerticle(settings.eventBridge(), journal)), Duration.ofSeconds(30));
       }
@@ -126,19 +129,21 @@ public final class AgentRuntime {
 
   /**
    * Deploys the verticles that keep the node highly available, each with one job, all given the agent's one
-   * {@link EventEmitter}: the PostgreSQL supervisor, the HA loop and the DCS watch (docs/architecture.md
+   * {@link EventEmitter}: the watchdog feeder, the PostgreSQL supervisor, the HA loop and the DCS watch (docs/architecture.md
    * "Verticles"). The loop is deployed after the supervisor, so that it hears every PostgreSQL change from its
    * first cycle on, and before the watch, whose first snapshot would otherwise find nobody to wake.
    *
    * @return the HA loop, for the shutdown
    */
   static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
-      IntConsumer exit) {
+      IntConsumer exit, Watchdog watchdog) {
     Addresses.registerCodecs(vertx);
     AsyncExecutor async = new AsyncExecutor(vertx);
     return PostgresController.create(vertx, settings, async).compose(pg -> {
-      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit);
-      return vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events))
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit, watchdog);
+      // the feeder listens before the first cycle is published
+      return vertx.deployVerticle(new WatchdogVerticle(watchdog, events))
+          .compose(id -> vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events)))
           .compose(id -> vertx.deployVerticle(loop))
           .compose(id -> vertx.deployVerticle(new DcsWatchVerticle(dcs, events)))
           .map(loop);

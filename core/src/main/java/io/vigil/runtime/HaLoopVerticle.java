@@ -38,6 +38,8 @@ import io.vigil.postgres.PostgresRole;
 import io.vigil.postgres.PostgresState;
 import io.vigil.postgres.ReplicationSource;
 import io.vigil.postgres.StopMode;
+import io.vigil.watchdog.Watchdog;
+import io.vigil.watchdog.WatchdogConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +89,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private boolean dcsReadOk = true;
   /** Where the last acted decision's actions stopped, null when they all ran. */
   private Action stoppedAt;
+  private final Watchdog watchdog;
   private final HaEngine engine = new HaEngine();
   private final LoopState state = new LoopState();
   private final LeaseGuard leaseGuard = new LeaseGuard();
@@ -123,12 +126,21 @@ public final class HaLoopVerticle extends AbstractVerticle {
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
       IntConsumer exit) {
+    this(settings, dcs, pg, async, events, exit, null);
+  }
+
+  /**
+   * @param watchdog the watchdog the loop arms and disarms (docs/watchdog.md); null = mode off
+   */
+  public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
+      IntConsumer exit, Watchdog watchdog) {
     this.settings = settings;
     this.dcs = dcs;
     this.pg = pg;
     this.async = async;
     this.events = events;
     this.exit = exit;
+    this.watchdog = watchdog != null ? watchdog : Watchdog.off();
   }
 
   @Override
@@ -142,7 +154,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     RecordCodec.register(vertx, Progress.class);
     peers = new PeerProbe(vertx, settings.ctl() != null && settings.ctl().insecure());
     runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
-        () -> wake("long action finished"), exit);
+        () -> wake("long action finished"), exit, watchdog);
     applyGlobalConfig(initial);
     vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
     vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
@@ -197,6 +209,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     long generation = ++cycleGeneration;
     cycleRunning = true;
     wakePending = false;
+    state.leaseConfirmed = false;
     cycleEnded = Promise.promise();
     long startedAt = nowMillis();
     long deadline = cycleDeadlineMillis(haSettings.global().loopWait(), haSettings.global().retryTimeout());
@@ -320,6 +333,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (state.leaderKey == LeaderKeyWrite.HELD) {
       state.leaderKey = LeaderKeyWrite.UNREACHABLE;
     }
+    state.leaseConfirmed = false;
     async.cancel();
     pg.stop(StopMode.IMMEDIATE, EMERGENCY_KILL_AFTER).onComplete(ar -> {
       emergencyStop = false;
@@ -327,6 +341,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
         LOG.error("emergency stop of PostgreSQL failed: {}", ar.cause().getMessage());
       } else {
         leaseGuard.dropped();
+        watchdog.disable(); // PostgreSQL is gone: nothing left for the watchdog to stop
       }
       if (cycleRunning) {
         cycleRunning = false;
@@ -383,8 +398,14 @@ public final class HaLoopVerticle extends AbstractVerticle {
     LocalState.Requests requests = new LocalState.Requests(state.restartRequest, state.reinitializeRequest);
     return new LocalState(settings.name(), settings.tags(), postgres, dataDir, state.running, state.completed,
         state.leaderKey, nowMillis(), Instant.now(), state.shutdownRequested, requests,
-        state.synchronousStandbyNames, haSettings.usePgRewind(), null,
-        new LocalState.Watchdog(true, true, false));
+        state.synchronousStandbyNames, haSettings.usePgRewind(), null, watchdogState());
+  }
+
+  /** The watchdog as the engine sees it; a failed activation is handed over once. */
+  private LocalState.Watchdog watchdogState() {
+    boolean failed = state.watchdogActivationFailed;
+    state.watchdogActivationFailed = false;
+    return new LocalState.Watchdog(watchdog.isHealthy(), watchdog.isRunning(), failed);
   }
 
   /**
@@ -514,6 +535,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   /** @return the delay until the next cycle, in ms from the cycle's start */
   private Future<Long> decideAndAct(Inputs in, BooleanSupplier abandoned) {
+    warnIfWatchdogKeepsThisNodeOutOfTheRace(in);
     Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
     state.memory = decision.memory();
     state.completed = null;
@@ -535,6 +557,19 @@ public final class HaLoopVerticle extends AbstractVerticle {
           long loop = haSettings.global().loopWait() * 1000L;
           return acted.wakeInMillis() == null ? loop : Math.min(loop, acted.wakeInMillis());
         });
+  }
+
+  /**
+   * Patroni's {@code is_healthiest_node} logs this before it declines the race in mode required
+   * (docs/watchdog.md §5); the engine's decision line follows it.
+   */
+  private void warnIfWatchdogKeepsThisNodeOutOfTheRace(Inputs in) {
+    Cluster c = in.view().cluster();
+    boolean race = in.view().dcsReachable() && c != null && c.isUnlocked() && !c.isPaused()
+        && !haSettings.global().pause() && !in.local().postgres().isPrimary();
+    if (race && haSettings.watchdogRequired() && !in.local().watchdog().usable()) {
+      LOG.warn("Watchdog device is not usable");
+    }
   }
 
   private boolean renewalFailed(Action stoppedAt) {
@@ -639,7 +674,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
       NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
           cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
           state.dcsLastSeenEpochSeconds, nowMillis(), haSettings.global().ttl(),
-          state.running == null ? null : state.running.name(), state.scheduledRestart, false);
+          state.running == null ? null : state.running.name(), state.scheduledRestart, !watchdog.isHealthy(),
+          state.leaseConfirmed);
       vertx.eventBus().publish(Addresses.HA_CYCLE, status);
       emitCycleEvents(decision, cluster, postgres);
       return null;
@@ -684,6 +720,10 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   private void applyGlobalConfig(GlobalConfig global) {
     haSettings = haSettings.withGlobal(global);
+    WatchdogConfig wd = WatchdogConfig.of(settings.watchdog(), global.ttl(), global.loopWait());
+    if (!wd.equals(watchdog.config())) {
+      watchdog.reloadConfig(wd);
+    }
     dcs.setTiming(new DcsTiming(global.ttl(), global.loopWait(), global.retryTimeout()));
     EffectiveConfig effective = new EffectiveConfig(settings, global);
     PostgresRole role = lastPostgres == null || lastPostgres.role() == null ? PostgresRole.REPLICA : lastPostgres.role();
@@ -776,11 +816,13 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private void stopAfterCycle(Promise<Void> done) {
     if (state.paused) {
       LOG.info("Leader key is not deleted and Postgresql is not stopped due paused state");
+      watchdog.disable();
       pg.close().onComplete(ar -> done.complete());
       return;
     }
     boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
     pg.stop(StopMode.FAST)
+        .onSuccess(x -> watchdog.disable()) // Patroni's on_safepoint: the primary takes no more writes
         .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
         .compose(x -> touchStopped())
         .onComplete(ar -> {

@@ -28,6 +28,13 @@ final class LoopState {
    * must not bring it back while the loop's snapshot still shows our name.
    */
   boolean leaderKeyReleased;
+  /**
+   * This cycle wrote the leader key, or kept its primary in failsafe mode: published with the cycle's outcome,
+   * it is what the watchdog is fed on (docs/watchdog.md §3). Cleared when a cycle starts.
+   */
+  boolean leaseConfirmed;
+  /** The last ActivateWatchdog failed; handed to the engine once (LocalState.Watchdog#activationFailed). */
+  boolean watchdogActivationFailed;
 
   /** The long action running now, as the engine sees it; null when idle. */
   LongAction running;

@@ -406,7 +406,10 @@ public class SettingsLoaderTest {
         Arguments.of("log level", BASE + "log:\n  level: LOUD\n",
             "log.level: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'"),
         Arguments.of("watchdog mode", BASE + "watchdog:\n  mode: sometimes\n",
-            "watchdog.mode: expected off, automatic or required, got 'sometimes'"),
+            "watchdog.mode: expected off, automatic or required (or Patroni's aliases disable, disabled, auto, "
+                + "require), got 'sometimes'"),
+        Arguments.of("watchdog driver", BASE + "watchdog:\n  driver: acme\n",
+            "watchdog.driver: expected default (the Linux device) or testing (Patroni's test harness), got acme"),
         Arguments.of("tag type", BASE + "tags:\n  nofailover: perhaps\n",
             "tags.nofailover: expected a boolean, got 'perhaps'"),
         Arguments.of("custom replica method without section", BASE.replace("  data_dir: data/node1", "  data_dir: data/node1\n  create_replica_methods: [wal_e, basebackup]"),
@@ -489,6 +492,20 @@ public class SettingsLoaderTest {
     assertEquals("off", load(BASE + "watchdog:\n  mode: false\n").settings().watchdog().mode());
     assertEquals("off", load(BASE + "watchdog:\n  mode: 'off'\n").settings().watchdog().mode());
     assertEquals("required", load(BASE + "watchdog:\n  mode: required\n").settings().watchdog().mode());
+  }
+
+  /** Patroni's parse_mode aliases (patroni/watchdog/base.py), any case. */
+  @Test
+  void watchdogModeAcceptsPatronisAliases() throws Exception {
+    Map<String, String> aliases = Map.of("require", "required", "Required", "required", "auto", "automatic",
+        "AUTOMATIC", "automatic", "disable", "off", "disabled", "off");
+    for (Map.Entry<String, String> e : aliases.entrySet()) {
+      assertEquals(e.getValue(), load(BASE + "watchdog:\n  mode: " + e.getKey() + "\n").settings().watchdog().mode(),
+          e.getKey());
+    }
+    WatchdogSettings w = load(BASE + "watchdog:\n  mode: required\n  device: /dev/watchdog1\n  safety_margin: -1\n"
+        + "  driver: testing\n").settings().watchdog();
+    assertEquals(new WatchdogSettings("required", "/dev/watchdog1", -1, "testing"), w);
   }
 
   @Test

@@ -99,7 +99,7 @@ class ActionRunnerTest {
         PostgresController.create(vertx, settings, async).compose(pg -> {
           ActionRunner runner = new ActionRunner(vertx, settings, new FaultyDcs(vertx, "pg1"), pg, async,
               new LoopState(), new LeaseGuard(), HaLoopVerticle::nowMillis, () -> { },
-              code -> exitCodes.add(kind.getSimpleName() + ":" + code));
+              code -> exitCodes.add(kind.getSimpleName() + ":" + code), io.vigil.watchdog.Watchdog.off());
           // sets the cycle's cluster and dynamic configuration, as the loop does before acting
           return runner.run(new Decision(List.of(), "", HaMemory.initial(), null), Cluster.empty(), global, null,
               () -> false).compose(x -> runner.execute(action));
