@@ -21,4 +21,18 @@ public record Settings(
     BootstrapSettings bootstrap,
     PostgresSettings postgresql,
     WatchdogSettings watchdog,
-    Tags tags) {}
+    Tags tags,
+    /** Vigil's {@code callbacks:} section (plugins); never null */
+    CallbackSettings callbacks) {
+
+  public Settings {
+    callbacks = callbacks == null ? CallbackSettings.defaults() : callbacks;
+  }
+
+  /** Without a {@code callbacks:} section (kept so that existing callers compile unchanged). */
+  public Settings(Path source, String scope, String namespace, String name, RestApiSettings restapi, CtlSettings ctl,
+      LogSettings log, DcsSettings dcs, BootstrapSettings bootstrap, PostgresSettings postgresql,
+      WatchdogSettings watchdog, Tags tags) {
+    this(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags, null);
+  }
+}

@@ -5,6 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.api.RestApiVerticle;
 import io.vigil.bus.HaRequest;
+import io.vigil.callbacks.AgentCallbacks;
+import io.vigil.callbacks.AgentCallbacksProvider;
+import io.vigil.events.EventEmitter;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
@@ -72,15 +75,18 @@ public final class AgentRuntime {
     AtomicInteger exitCode = new AtomicInteger();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    AgentCallbacks callbacks = AgentCallbacks.NONE;
     try {
       if (UniqueName.takenByALiveNode(clusterAtStartup(dcs, stop), settings.name())) {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
+      EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
+      callbacks = await(AgentCallbacksProvider.find(settings).start(vertx, settings, events), Duration.ofSeconds(60));
       HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
         exitCode.set(code);
         stop.countDown();
-      });
+      }, callbacks);
       await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs)), Duration.ofSeconds(30));
@@ -104,6 +110,7 @@ public final class AgentRuntime {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      awaitQuietly(callbacks.close(), Duration.ofSeconds(10));
       awaitQuietly(dcs.close(), Duration.ofSeconds(10));
       awaitQuietly(vertx.close(), Duration.ofSeconds(10));
       LOG.info("vigil stopped");

@@ -76,6 +76,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private Settings settings;
   private final Dcs dcs;
   private final IntConsumer exit;
+  private final io.vigil.callbacks.AgentCallbacks callbacks;
   private final HaEngine engine = new HaEngine();
   private final LoopState state = new LoopState();
   private final LeaseGuard leaseGuard = new LeaseGuard();
@@ -108,9 +109,15 @@ public final class HaLoopVerticle extends AbstractVerticle {
    *     mismatch, ...)
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
+    this(settings, dcs, exit, io.vigil.callbacks.AgentCallbacks.NONE);
+  }
+
+  /** @param callbacks where Patroni's callback moments are reported (docs/callbacks.md §1.2) */
+  public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit, io.vigil.callbacks.AgentCallbacks callbacks) {
     this.settings = settings;
     this.dcs = dcs;
     this.exit = exit;
+    this.callbacks = callbacks;
   }
 
   @Override
@@ -130,6 +137,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       pg = ar.result();
       runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
           () -> wake("long action finished"), exit);
+      runner.setCallbacks(callbacks);
       applyGlobalConfig(initial);
       vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
       vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
@@ -661,6 +669,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
           LOG.info("reloaded the local configuration from {} ({})", settings.source(), who);
           settings = fresh;
           runner.setSettings(fresh);
+          callbacks.reloaded(fresh);
           haSettings = HaSettings.of(fresh, haSettings.global());
           applyGlobalConfig(haSettings.global());
           wake("reload");
@@ -717,7 +726,15 @@ public final class HaLoopVerticle extends AbstractVerticle {
       return;
     }
     boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
+    boolean wasRunning = pg.isRunning();
+    String role = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery() ? "primary" : "replica";
     pg.stop(StopMode.FAST)
+        .onSuccess(x -> {
+          // patroni/ha.py shutdown stops PostgreSQL without blocking callbacks: on_stop runs
+          if (wasRunning) {
+            callbacks.script(io.vigil.callbacks.ScriptAction.ON_STOP, role);
+          }
+        })
         .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
         .compose(x -> touchStopped())
         .onComplete(ar -> {
