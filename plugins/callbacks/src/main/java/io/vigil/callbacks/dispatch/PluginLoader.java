@@ -43,6 +43,12 @@ final class PluginLoader {
       return out;
     }
     for (Path jar : jars) {
+      try (java.util.jar.JarFile check = new java.util.jar.JarFile(jar.toFile())) {
+        check.size();
+      } catch (IOException | SecurityException e) {
+        LOG.error("callback plugin jar {} cannot be read, left out: {}", jar, e.getMessage());
+        continue;
+      }
       URLClassLoader loader;
       try {
         loader = new URLClassLoader("callback-plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, agent);
@@ -51,22 +57,26 @@ final class PluginLoader {
         continue;
       }
       int before = out.size();
-      collect(ServiceLoader.load(VigilCallback.class, loader), loader, jar.toString(), out);
-      if (out.size() == before) {
+      boolean clean = collect(ServiceLoader.load(VigilCallback.class, loader), loader, jar.toString(), out);
+      if (clean && out.size() == before) {
         LOG.warn("callback plugin jar {} provides no io.vigil.callbacks.VigilCallback (META-INF/services)", jar);
       }
     }
     return out;
   }
 
-  /** Adds each provider that loads; with {@code only} set, only the classes that loader defined (not its parent's). */
-  private static void collect(ServiceLoader<VigilCallback> services, ClassLoader only, String origin,
+  /**
+   * Adds each provider that loads; with {@code only} set, only the classes that loader defined (not its parent's).
+   * False when one failed.
+   */
+  private static boolean collect(ServiceLoader<VigilCallback> services, ClassLoader only, String origin,
       List<Loaded> out) {
     Iterator<VigilCallback> it = services.iterator();
+    boolean clean = true;
     while (true) {
       try {
         if (!it.hasNext()) {
-          return;
+          return clean;
         }
         VigilCallback plugin = it.next();
         if (only != null && plugin.getClass().getClassLoader() != only) {
@@ -76,10 +86,11 @@ final class PluginLoader {
         LOG.info("callback plugin {} ({}) loaded from {}", name, plugin.getClass().getName(), origin);
         out.add(new Loaded(plugin, origin));
       } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+        clean = false;
         LOG.error("callback plugin from {} failed to load, left out: {}", origin, describe(e));
-        if (e instanceof ServiceConfigurationError && e.getCause() == null && e.getMessage() != null
+        if (e instanceof ServiceConfigurationError && e.getMessage() != null
             && e.getMessage().contains("Error reading configuration file")) {
-          return;
+          return false;
         }
       }
     }
