@@ -645,7 +645,12 @@ public final class HaLoopVerticle extends AbstractVerticle {
       appliedAccessFiles = accessFiles;
       pg.setParameters(parameters);
       if (reload) {
-        pg.reload().onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
+        String callbackRole = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery()
+            ? "primary" : "replica";
+        pg.reload()
+            // patroni/postgresql/__init__.py reload: on_reload after each reload of the configuration
+            .onSuccess(v -> callbacks.script(io.vigil.callbacks.ScriptAction.ON_RELOAD, callbackRole))
+            .onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
       }
     }
   }
