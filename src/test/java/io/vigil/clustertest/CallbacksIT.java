@@ -194,5 +194,8 @@ class CallbacksIT {
     }, () -> String.valueOf(lines(c0.dir.resolve("plugin.log"))) + "\n" + c0.logTail(40));
     assertTrue(plugin.stream().allMatch(x -> x.contains("\"member\":\"c0\"")), String.valueOf(plugin));
     assertTrue(plugin.stream().anyMatch(x -> x.contains("\"exit_code\":0")), String.valueOf(plugin));
+    // the same events a tap sees: c0's own role changes (the spine's role_changed)
+    assertTrue(plugin.stream().anyMatch(x -> x.contains("\"type\":\"role_changed\"") && x.contains("\"new\":\"primary\"")),
+        String.valueOf(plugin));
   }
 }

@@ -168,8 +168,9 @@ public final class AsyncExecutor {
     if (succeeded) {
       publish(new Progress(name, "finished", 100));
     } else {
-      LOG.warn("{} failed: {}", name, cause == null ? "unknown" : cause.getMessage());
-      publish(new Progress(name, "failed", -1));
+      String why = cause == null ? "unknown" : cause.getMessage();
+      LOG.warn("{} failed: {}", name, why);
+      publish(new Progress(name, Progress.FAILED_PREFIX + why, -1));
     }
   }
 

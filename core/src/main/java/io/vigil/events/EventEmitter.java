@@ -36,4 +36,19 @@ public final class EventEmitter {
     vertx.eventBus().publish(Addresses.EVENTS, event);
     return event;
   }
+
+  /** {@link #emit(EventType, Map)} for an event a pure part computed. */
+  public VigilEvent emit(NewEvent event) {
+    return emit(event.type(), event.data());
+  }
+
+  /** The cluster name every event carries. */
+  public String scope() {
+    return scope;
+  }
+
+  /** The member name every event carries. */
+  public String member() {
+    return member;
+  }
 }

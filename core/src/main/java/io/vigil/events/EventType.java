@@ -43,7 +43,7 @@ public enum EventType {
   ACTION_STARTED,
   /** A long action reported progress: {@code action}, {@code phase}, {@code percent} (-1 when unknown). */
   ACTION_PROGRESS,
-  /** A long action ended: {@code action}, {@code ok}, {@code error} (null when ok). */
+  /** A long action ended: {@code action}, {@code ok}, {@code error} (the failure's message, null when ok). */
   ACTION_FINISHED,
   DCS_REACHABLE,
   DCS_UNREACHABLE,
@@ -58,7 +58,11 @@ public enum EventType {
   /** A callback ended: {@code callback}, {@code action}, {@code exit_code}, {@code duration_ms}, {@code killed}. */
   CALLBACK_FINISHED,
   /** The watchdog changed state: {@code state} (active, disabled, failed), {@code timeout}, {@code reason}. */
-  WATCHDOG_CHANGED;
+  WATCHDOG_CHANGED,
+  /** The {@code sync} key changed: {@code leader}, {@code sync_standbys}, {@code quorum} (all null when deleted). */
+  SYNC_CHANGED,
+  /** The {@code failsafe} key's members changed: {@code members} (names, empty when the key is gone). */
+  FAILSAFE_CHANGED;
 
   private static final Map<String, EventType> BY_WIRE_NAME = Arrays.stream(values())
       .collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

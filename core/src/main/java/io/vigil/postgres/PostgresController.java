@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@link #follow}. Config files are (re)written before every start and reload.
  *
  * <p><b>State.</b> {@link #state()} reads a fresh {@link PostgresState}. Starts, stops, promotions and a postmaster
- * death (noticed within one second, {@code kill -9} included) are also published on
- * {@link Addresses#POSTGRES_STATE}.
+ * death (noticed within one second, {@code kill -9} included) are also reported to the observer given to
+ * {@link #observeStates}, which publishes them on {@link Addresses#POSTGRES_STATE}.
  *
  * <p><b>Parts.</b> It composes package-private parts, each with one job: {@link PgConfiguration} (what the
  * configuration files say), {@link PgProcess} (the postmaster's lifecycle), {@link PgTools} (the binaries and
@@ -68,6 +69,8 @@ public final class PostgresController {
   private final DataDirectory dataDirectory;
   private final ReplicationSlotSync slots;
   private volatile boolean usePgRewind;
+  /** Told of starts, stops, promotions and a postmaster death; the PostgreSQL supervisor publishes them. */
+  private volatile Consumer<PostgresState> stateObserver = s -> { };
 
   private PostgresController(Vertx vertx, Settings settings, AsyncExecutor async, PgBinaries binaries,
       int serverVersionNum) {
@@ -85,7 +88,7 @@ public final class PostgresController {
 
       @Override
       public void gone() {
-        vertx.eventBus().publish(Addresses.POSTGRES_STATE, states.notRunning());
+        stateObserver.accept(states.notRunning());
       }
     });
     this.dataDirectory = new DataDirectory(pg.dataDir(), process::isRunning);
@@ -356,9 +359,18 @@ public final class PostgresController {
 
   private Future<Void> publishState() {
     return state().map(s -> {
-      vertx.eventBus().publish(Addresses.POSTGRES_STATE, s);
+      stateObserver.accept(s);
       return null;
     });
+  }
+
+  /**
+   * Registers the one observer told of every start, stop, promotion and postmaster death (a death within one
+   * second, {@code kill -9} included), on any thread. The agent's {@code PostgresSupervisorVerticle} is that
+   * observer and publishes the changes on {@link Addresses#POSTGRES_STATE}.
+   */
+  public void observeStates(Consumer<PostgresState> observer) {
+    this.stateObserver = Objects.requireNonNull(observer);
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@
  *       {@code follow(...)};</li>
  *   <li>synchronous mode: {@code setSynchronousStandbyNames(SynchronousStandbyNames.format(...))}.</li>
  * </ul>
- * State changes (started, stopped, crashed within 1 s, promoted) are also published on
+ * State changes (started, stopped, crashed within 1 s, promoted) are reported to the observer given to
+ * {@code PostgresController.observeStates}, the runtime's PostgreSQL supervisor, which publishes them on
  * {@link io.vigil.bus.Addresses#POSTGRES_STATE}.
  *
  * <p>Pure parts, unit-tested without a server: {@link io.vigil.postgres.ServerParameters} (docs/configuration.md §5.2),

@@ -4,12 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.api.RestApiVerticle;
-import io.vigil.bus.HaRequest;
+import io.vigil.async.AsyncExecutor;
+import io.vigil.bus.Addresses;
 import io.vigil.callbacks.AgentCallbacks;
 import io.vigil.callbacks.AgentCallbacksProvider;
-import io.vigil.events.EventEmitter;
-import io.vigil.bus.NodeStatus;
-import io.vigil.bus.RecordCodec;
 import io.vigil.cluster.Cluster;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.GlobalConfigParser;
@@ -20,19 +18,22 @@ import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsPlugins;
 import io.vigil.dcs.DcsTiming;
-import io.vigil.postgres.PostgresState;
+import io.vigil.events.EventEmitter;
+import io.vigil.postgres.PostgresController;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one agent: creates the DCS client from its plugin, refuses to start when a live node already uses this
- * name (docs/ha-rules.md §2.0), deploys the HA loop and the REST API, and on SIGTERM/SIGINT shuts down in reverse order
+ * Runs one agent: creates the DCS client from its plugin and the agent's one {@link EventEmitter}, refuses to
+ * start when a live node already uses this name (docs/ha-rules.md §2.0), deploys the PostgreSQL supervisor, the HA
+ * loop, the DCS watch and the REST API (verticles that get the emitter take it as a constructor parameter), and on SIGTERM/SIGINT shuts down in reverse order
  * (docs/ha-rules.md §2.9: stop PostgreSQL, release the leader key, stop serving). Blocks until the agent stops.
  */
 public final class AgentRuntime {
@@ -63,9 +64,8 @@ public final class AgentRuntime {
   static int run(Settings settings, DcsFactory factory) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
         .setInternalBlockingPoolSize(4));
-    RecordCodec.register(vertx, NodeStatus.class);
-    RecordCodec.register(vertx, PostgresState.class);
-    HaRequest.registerCodecs(vertx);
+    Addresses.registerCodecs(vertx);
+    EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
 
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
@@ -81,13 +81,11 @@ public final class AgentRuntime {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
-      EventEmitter events = new EventEmitter(vertx, settings.scope(), settings.name());
       callbacks = await(AgentCallbacksProvider.find(settings).start(vertx, settings, events), Duration.ofSeconds(60));
-      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, code -> {
+      HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, callbacks, code -> {
         exitCode.set(code);
         stop.countDown();
-      }, callbacks);
-      await(vertx.deployVerticle(loop), Duration.ofMinutes(2));
+      }), Duration.ofMinutes(2));
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs)), Duration.ofSeconds(30));
       LOG.info("vigil {} started: member {} of cluster {}, REST API on {}", AgentVersion.vigilVersion(),
@@ -119,12 +117,39 @@ public final class AgentRuntime {
     }
   }
 
+  /**
+   * Deploys the verticles that keep the node highly available, each with one job, all given the agent's one
+   * {@link EventEmitter}: the PostgreSQL supervisor, the HA loop and the DCS watch (docs/architecture.md
+   * "Verticles"). The loop is deployed after the supervisor, so that it hears every PostgreSQL change from its
+   * first cycle on, and before the watch, whose first snapshot would otherwise find nobody to wake.
+   *
+   * @return the HA loop, for the shutdown
+   */
+  static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
+      IntConsumer exit) {
+    return deployHaVerticles(vertx, settings, dcs, events, AgentCallbacks.NONE, exit);
+  }
+
+  /** As above, with Patroni's callback moments reported to {@code callbacks} (docs/callbacks.md §1.2). */
+  static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
+      AgentCallbacks callbacks, IntConsumer exit) {
+    Addresses.registerCodecs(vertx);
+    AsyncExecutor async = new AsyncExecutor(vertx);
+    return PostgresController.create(vertx, settings, async).compose(pg -> {
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit, callbacks);
+      return vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events))
+          .compose(id -> vertx.deployVerticle(loop))
+          .compose(id -> vertx.deployVerticle(new DcsWatchVerticle(dcs, events)))
+          .map(loop);
+    });
+  }
+
   /** SIGHUP re-reads the local configuration, as for Patroni. */
   @SuppressWarnings("sunapi")
   private static void installReloadSignal(Vertx vertx) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-          signal -> vertx.eventBus().send(io.vigil.bus.Addresses.AGENT_RELOAD, "SIGHUP"));
+          signal -> vertx.eventBus().send(Addresses.AGENT_RELOAD, "SIGHUP"));
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled on this platform: reload with POST /reload instead");
     }

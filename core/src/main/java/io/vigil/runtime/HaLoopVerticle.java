@@ -5,6 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vigil.async.AsyncExecutor;
+import io.vigil.async.Progress;
+import io.vigil.bus.ClusterSnapshot;
+import io.vigil.events.EventEmitter;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.NodeStatus;
 import io.vigil.bus.RecordCodec;
@@ -53,10 +56,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HA loop (docs/architecture.md "The HA cycle"): wakes every loop_wait seconds counted from the start of the
- * previous cycle (as Patroni's loop does), at once when the DCS watch sees the leader key change or vanish, when
- * PostgreSQL changes state, and when a REST request arrives; gathers the inputs, asks the pure
- * {@link HaEngine}, runs the actions through the {@link ActionRunner} and publishes the outcome on
- * {@link Addresses#HA_CYCLE}. One cycle at a time; a wake-up during a cycle runs the next one right after it.
+ * previous cycle (as Patroni's loop does), at once when the {@link DcsWatchVerticle} publishes the snapshot of a
+ * watch event ({@link Addresses#DCS_CLUSTER}), when the {@link PostgresSupervisorVerticle} publishes a change of
+ * running or recovery ({@link Addresses#POSTGRES_STATE}), and when a REST request arrives; gathers the inputs
+ * (reading the cluster from the DCS itself, every cycle), asks the pure {@link HaEngine}, runs the actions
+ * through the {@link ActionRunner}, publishes the outcome on {@link Addresses#HA_CYCLE} and emits the cycle's
+ * events ({@link CycleEvents}). One cycle at a time; a wake-up during a cycle runs the next one right after it.
  *
  * <p>Safety under faults (never two writable primaries):
  * <ul>
@@ -77,12 +82,18 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private final Dcs dcs;
   private final IntConsumer exit;
   private final io.vigil.callbacks.AgentCallbacks callbacks;
+  private final EventEmitter events;
+  private CycleEvents.Memory eventMemory = CycleEvents.Memory.INITIAL;
+  /** The cycle's read of the cluster succeeded (for dcs_reachable / dcs_unreachable). */
+  private boolean dcsReadOk = true;
+  /** Where the last acted decision's actions stopped, null when they all ran. */
+  private Action stoppedAt;
   private final HaEngine engine = new HaEngine();
   private final LoopState state = new LoopState();
   private final LeaseGuard leaseGuard = new LeaseGuard();
 
-  private PostgresController pg;
-  private AsyncExecutor async;
+  private final PostgresController pg;
+  private final AsyncExecutor async;
   private ActionRunner runner;
   private PeerProbe peers;
   private HaSettings haSettings;
@@ -104,18 +115,26 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private Promise<Void> cycleEnded;
 
   /**
-   * @param dcs this agent's DCS client (shared with the REST API)
+   * @param dcs this agent's DCS client (shared with the REST API and the DCS watch)
+   * @param pg the local PostgreSQL's controller (its state changes reach the loop through the supervisor)
+   * @param async the executor of long actions that {@code pg} reports progress to
+   * @param events the agent's one event emitter
    * @param exit called with an exit code when the engine decides the agent must stop (failed bootstrap, system ID
    *     mismatch, ...)
    */
-  public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit) {
-    this(settings, dcs, exit, io.vigil.callbacks.AgentCallbacks.NONE);
+  public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
+      IntConsumer exit) {
+    this(settings, dcs, pg, async, events, exit, io.vigil.callbacks.AgentCallbacks.NONE);
   }
 
   /** @param callbacks where Patroni's callback moments are reported (docs/callbacks.md §1.2) */
-  public HaLoopVerticle(Settings settings, Dcs dcs, IntConsumer exit, io.vigil.callbacks.AgentCallbacks callbacks) {
+  public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
+      IntConsumer exit, io.vigil.callbacks.AgentCallbacks callbacks) {
     this.settings = settings;
     this.dcs = dcs;
+    this.pg = pg;
+    this.async = async;
+    this.events = events;
     this.exit = exit;
     this.callbacks = callbacks;
   }
@@ -127,29 +146,29 @@ public final class HaLoopVerticle extends AbstractVerticle {
     GlobalConfig initial = GlobalConfigParser.parse(
         settings.bootstrap() == null ? Map.of() : settings.bootstrap().dcs()).config();
     haSettings = HaSettings.of(settings, initial);
-    async = new AsyncExecutor(vertx);
+    RecordCodec.register(vertx, ClusterSnapshot.class);
+    RecordCodec.register(vertx, Progress.class);
     peers = new PeerProbe(vertx, settings.ctl() != null && settings.ctl().insecure());
-    PostgresController.create(vertx, settings, async).onComplete(ar -> {
-      if (ar.failed()) {
-        started.fail(ar.cause());
-        return;
+    runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
+        () -> wake("long action finished"), exit);
+    runner.setCallbacks(callbacks);
+    applyGlobalConfig(initial);
+    vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
+    vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
+    vertx.eventBus().<ClusterSnapshot>localConsumer(Addresses.DCS_CLUSTER, m -> {
+      if (m.body().watchChange() != null) {
+        wake("DCS: " + m.body().watchChange());
       }
-      pg = ar.result();
-      runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
-          () -> wake("long action finished"), exit);
-      runner.setCallbacks(callbacks);
-      applyGlobalConfig(initial);
-      vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
-      vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
-      HaRequests requests = new HaRequests(vertx, state, async, () -> settings.name(), () -> lastPostgres,
-          () -> haSettings.global().ttl(), HaLoopVerticle::nowMillis, this::wake);
-      vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, requests::handle);
-      vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
-      dcs.watch(change -> vertx.runOnContext(v -> wake("DCS: " + change)));
-      leaseGuardTimerId = vertx.setPeriodic(LEASE_GUARD_PERIOD_MILLIS, id -> checkLease());
-      started.complete();
-      wake("start");
     });
+    vertx.eventBus().<Progress>localConsumer(Addresses.ASYNC_PROGRESS,
+        m -> events.emit(CycleEvents.action(m.body())));
+    HaRequests requests = new HaRequests(vertx, state, async, () -> settings.name(), () -> lastPostgres,
+        () -> haSettings.global().ttl(), HaLoopVerticle::nowMillis, this::wake);
+    vertx.eventBus().<Object>localConsumer(Addresses.HA_REQUEST, requests::handle);
+    vertx.eventBus().<String>localConsumer(Addresses.AGENT_RELOAD, m -> reloadLocalConfig(m.body()));
+    leaseGuardTimerId = vertx.setPeriodic(LEASE_GUARD_PERIOD_MILLIS, id -> checkLease());
+    started.complete();
+    wake("start");
   }
 
   private void onPostgresState(PostgresState s) {
@@ -320,6 +339,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
         return Future.failedFuture(postgres.cause());
       }
       ClusterView view;
+      dcsReadOk = cluster.succeeded();
       if (cluster.succeeded()) {
         Cluster c = remember(cluster.result());
         applyConfigChange(c);
@@ -488,6 +508,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
           if (renewalFailed(stoppedAt) && !abandoned.getAsBoolean()) {
             return decideAgainAfterRenewal(in, decision, abandoned);
           }
+          this.stoppedAt = stoppedAt;
           logDecision(decision.message(), stoppedAt);
           return Future.succeededFuture(decision);
         })
@@ -525,6 +546,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       state.memory = second.memory();
       return runner.run(second, again.view().cluster(), haSettings.global(), local.postgres(), abandoned)
           .map(stoppedAt -> {
+            this.stoppedAt = stoppedAt;
             logDecision(second.message(), stoppedAt);
             return second;
           });
@@ -603,8 +625,25 @@ public final class HaLoopVerticle extends AbstractVerticle {
           state.dcsLastSeenEpochSeconds, nowMillis(), haSettings.global().ttl(),
           state.running == null ? null : state.running.name(), state.scheduledRestart, false);
       vertx.eventBus().publish(Addresses.HA_CYCLE, status);
+      emitCycleEvents(decision, cluster, postgres);
       return null;
     });
+  }
+
+  private void emitCycleEvents(Decision decision, Cluster cluster, PostgresState postgres) {
+    List<Action> actions = decision.actions();
+    boolean demotedFor = actions.stream().anyMatch(a -> a instanceof Action.Demote d
+        && d.mode() == io.vigil.ha.DemoteMode.GRACEFUL);
+    boolean cleared = actions.stream().anyMatch(a -> a instanceof Action.ClearFailoverKey);
+    boolean raced = actions.stream().anyMatch(a -> a instanceof Action.AcquireLeaderKey);
+    String lastKnownLeader = state.lastLeaderCluster == null ? null : state.lastLeaderCluster.leaderName();
+    CycleEvents.Facts facts = new CycleEvents.Facts(settings.name(), state.role, decision.message(),
+        postgres == null ? null : postgres.timeline(), dcsReadOk, state.failsafeActive, state.paused,
+        cluster == null ? null : cluster.leaderName(), lastKnownLeader, cluster == null ? null : cluster.failover(),
+        demotedFor, cleared, raced, stoppedAt instanceof Action.AcquireLeaderKey);
+    CycleEvents.Outcome outcome = CycleEvents.next(eventMemory, facts);
+    eventMemory = outcome.memory();
+    outcome.events().forEach(events::emit);
   }
 
   // --- dynamic configuration ---

@@ -75,7 +75,6 @@ class PostgresControllerIT {
     base = PgFixtures.postgresOwnedTempDir("vigil-pg-it-");
     sockets = PgFixtures.postgresOwnedSubdir(base, "sock");
     vertx.eventBus().<Progress>localConsumer(Addresses.ASYNC_PROGRESS, m -> progress.add(m.body()));
-    vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> states.add(m.body()));
     a = node("pg-1", List.of(new Option("data-checksums", null), new Option("encoding", "UTF8")), List.of("basebackup"),
         Map.of());
     // pg-2 first tries a custom replica method that fails, then falls back to basebackup
@@ -99,7 +98,9 @@ class PostgresControllerIT {
         base.resolve(name), PgFixtures.freePort(), PgFixtures.parameters(sockets), List.of(), replicaMethods, methods),
         prePromote.toString()), PgFixtures.bootstrap(initdb));
     AsyncExecutor async = new AsyncExecutor(vertx);
-    return new Node(name, s, async, await(PostgresController.create(vertx, s, async)));
+    PostgresController pg = await(PostgresController.create(vertx, s, async));
+    pg.observeStates(states::add);
+    return new Node(name, s, async, pg);
   }
 
   @AfterAll
@@ -265,6 +266,7 @@ class PostgresControllerIT {
     assertTrue(pid > 0);
     // a second controller for the same data directory adopts the running postmaster (agent restart)
     PostgresController adopter = await(PostgresController.create(vertx, a.settings(), new AsyncExecutor(vertx)));
+    adopter.observeStates(states::add);
     assertEquals(pid, adopter.postmasterPid());
     states.clear();
     long start = System.nanoTime();

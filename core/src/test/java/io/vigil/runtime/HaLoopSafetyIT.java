@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
+import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
 import io.vigil.bus.NodeStatus;
 import io.vigil.config.Settings;
+import io.vigil.events.EventEmitter;
 import io.vigil.postgres.PgFixtures;
+import io.vigil.postgres.PostgresController;
 import io.vigil.runtime.FaultyDcs.Call;
 import io.vigil.runtime.FaultyDcs.Mode;
 import io.vigil.runtime.FaultyDcs.Op;
@@ -59,9 +62,17 @@ class HaLoopSafetyIT {
     settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(),
         Map.of("ttl", TTL, "loop_wait", LOOP_WAIT, "retry_timeout", RETRY_TIMEOUT));
     dcs = new FaultyDcs(vertx, "pg1");
-    loop = new HaLoopVerticle(settings, dcs, exits::add);
     vertx.eventBus().<NodeStatus>consumer(Addresses.HA_CYCLE, m -> published.add(m.body()));
-    vertx.deployVerticle(loop).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    // the supervisor and the loop, not the DCS watch: the fake DCS has no watch, and the tests read the loop's
+    // cadence from its cluster reads, which the watch's read after each cycle would blur
+    Addresses.registerCodecs(vertx);
+    EventEmitter events = new EventEmitter(vertx, "demo", "pg1");
+    AsyncExecutor async = new AsyncExecutor(vertx);
+    PostgresController pg = PostgresController.create(vertx, settings, async)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    loop = new HaLoopVerticle(settings, dcs, pg, async, events, exits::add);
+    vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events)).compose(id -> vertx.deployVerticle(loop))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     waitUntil("the agent bootstrapped and leads", 90_000,
         () -> "pg1".equals(dcs.leader()) && renewals(Mode.NORMAL).size() >= 2 && writablePrimary());
     assertEquals(new io.vigil.dcs.DcsTiming(TTL, LOOP_WAIT, RETRY_TIMEOUT), dcs.timing(), "bootstrap.dcs applied");
