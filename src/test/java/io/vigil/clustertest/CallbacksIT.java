@@ -25,8 +25,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * received and in which order, through a bootstrap, a switchover and a kill -9 failover. c2's pre_promote exits 1,
  * so c2 takes the leader key but is never promoted. c0 loads the example plugin from {@code callbacks.plugin_dir}.
  *
- * <p>Lines {@code on_reload replica <scope>} are left out of the exact comparisons: a replica re-pointed at a new
- * leader reloads (PostgreSQL 13+), and how many times depends on how many cycles saw the leaderless interval.
+ * <p>{@code on_reload} lines are left out of the exact comparisons: on_reload runs after every reload of
+ * PostgreSQL's configuration, as in Patroni, and how many there are depends on timing (a replica re-pointed at a new
+ * leader reloads on PostgreSQL 13+, once per cycle that saw a different leader or none; role-specific parameters
+ * are applied by a reload once the first cycle knows the role).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,7 +36,7 @@ class CallbacksIT {
   private static final Duration BOOT = Duration.ofSeconds(120);
   private static final Duration STEP = Duration.ofSeconds(60);
   private static final String SCOPE = "callbacks";
-  private static final Predicate<String> REPOINT = l -> l.equals("on_reload replica " + SCOPE);
+  private static final Predicate<String> RELOAD = l -> l.startsWith("on_reload ");
   private TestCluster cluster;
   private AgentNode c0;
   private AgentNode c1;
@@ -115,7 +117,7 @@ class CallbacksIT {
   private List<String> newLines(AgentNode n) {
     List<String> all = callbackLines(n);
     return all.subList(Math.min(seen.getOrDefault(n.name, 0), all.size()), all.size()).stream()
-        .filter(REPOINT.negate()).toList();
+        .filter(RELOAD.negate()).toList();
   }
 
   /** Waits until {@code n}'s script has received exactly {@code expected} (in order) since the last step. */
@@ -152,7 +154,7 @@ class CallbacksIT {
     awaitCallbacks(c0, "on_stop primary", "on_role_change replica");
     awaitCallbacks(c1, "on_role_change primary");
     awaitCallbacks(c2);
-    assertTrue(callbackLines(c2).stream().anyMatch(REPOINT), "c2 reloaded to follow c1: " + callbackLines(c2));
+    assertTrue(callbackLines(c2).stream().anyMatch(RELOAD), "c2 reloaded to follow c1: " + callbackLines(c2));
     stepDone();
   }
 
@@ -168,8 +170,11 @@ class CallbacksIT {
     c1.crash();
     Timing.await("c2's pre_promote to refuse", STEP,
         () -> lines(c2.dir.resolve("pre_promote.log")).isEmpty() ? null : Boolean.TRUE, cluster::describe);
-    assertEquals(503, c2.get("/primary").code(), "c2 must not be promoted");
-    assertEquals("replica", c2.role(), "c2 stays a replica");
+    // c2 holds the key for a cycle (its /primary answers 200 meanwhile, as Patroni's does), but PostgreSQL was
+    // never promoted and the key is given back
+    assertEquals("t", c2.sql("SELECT pg_is_in_recovery()"), "c2's PostgreSQL must still be in recovery");
+    assertTrue(callbackLines(c2).stream().noneMatch(l -> l.startsWith("on_role_change")),
+        "c2 never ran on_role_change: " + callbackLines(c2));
 
     c0.editConfig(yaml -> yaml.replace("tags:\n  nofailover: true", "tags:\n  nofailover: false"));
     c0.sighup();
