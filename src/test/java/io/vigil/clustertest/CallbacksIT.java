@@ -113,7 +113,7 @@ class CallbacksIT {
     return lines(n.dir.resolve("callbacks.log"));
   }
 
-  /** This step's lines of {@code n}'s callback log, re-points left out. */
+  /** This step's lines of {@code n}'s callback log, reloads left out. */
   private List<String> newLines(AgentNode n) {
     List<String> all = callbackLines(n);
     return all.subList(Math.min(seen.getOrDefault(n.name, 0), all.size()), all.size()).stream()
@@ -183,7 +183,7 @@ class CallbacksIT {
     cluster.awaitStreaming(c0, List.of(c2), BOOT);
     assertEquals(503, c2.get("/primary").code(), "c2 was never promoted");
     awaitCallbacks(c0, "on_role_change primary");
-    // c2 took the key and gave it back: no on_role_change, only re-points
+    // c2 took the key and gave it back: no on_role_change, only reloads
     awaitCallbacks(c2);
     assertTrue(lines(c2.dir.resolve("pre_promote.log")).stream().allMatch("refused"::equals));
     stepDone();
