@@ -570,7 +570,15 @@ final class ActionRunner {
       return Future.failedFuture("cannot rewind from " + a.from() + ": no such member");
     }
     ReplicationSource source = ReplicationSource.fromMember(from);
+    boolean wasRunning = pg.isRunning();
+    String role = callbackRole();
     return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
+        .onSuccess(outcome -> {
+          // patroni/postgresql/rewind.py stops a running server before pg_rewind without blocking callbacks
+          if (wasRunning && !pg.isRunning()) {
+            callbacks.script(ScriptAction.ON_STOP, role);
+          }
+        })
         .compose(outcome -> outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED
             ? Future.succeededFuture()
             : followCalling(recoveryFor(from), "replica").mapEmpty()));
