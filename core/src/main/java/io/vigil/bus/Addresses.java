@@ -66,8 +66,8 @@ public final class Addresses {
    * Every event a tap can see, numbered per agent. Kind: publish. Sender: {@link io.vigil.events.EventEmitter}
    * (called by PostgresSupervisorVerticle, DcsWatchVerticle and HaLoopVerticle). Listeners: EventJournal
    * ({@link io.vigil.taps}: the ring and the bounded tap queues behind {@code GET /events} and the TCP event
-   * bridge, README "Event taps"), and the callback dispatcher
-   * (docs/architecture.md). Body: {@link VigilEvent}; its JSON schema is docs/events.md.
+   * bridge, README "Event taps"), and CallbackDispatcher of plugins/callbacks, which hands every event to the Java
+   * callback plugins (docs/callbacks.md §2). Body: {@link VigilEvent}; its JSON schema is docs/events.md.
    */
   public static final String EVENTS = "vigil.events";
 

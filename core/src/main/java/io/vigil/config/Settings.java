@@ -23,12 +23,18 @@ public record Settings(
     WatchdogSettings watchdog,
     Tags tags,
     /** null when the TCP event bridge is off (no {@code event_bridge} section) */
-    EventBridgeSettings eventBridge) {
+    EventBridgeSettings eventBridge,
+    /** Vigil's {@code callbacks:} section (plugins); never null */
+    CallbackSettings callbacks) {
 
-  /** Without the event bridge (it is off unless configured). */
+  public Settings {
+    callbacks = callbacks == null ? CallbackSettings.defaults() : callbacks;
+  }
+
+  /** Without the event bridge (it is off unless configured) and without a {@code callbacks:} section. */
   public Settings(Path source, String scope, String namespace, String name, RestApiSettings restapi, CtlSettings ctl,
       LogSettings log, DcsSettings dcs, BootstrapSettings bootstrap, PostgresSettings postgresql,
       WatchdogSettings watchdog, Tags tags) {
-    this(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags, null);
+    this(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags, null, null);
   }
 }

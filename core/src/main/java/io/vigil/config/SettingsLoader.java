@@ -135,9 +135,10 @@ public final class SettingsLoader {
     WatchdogSettings watchdog = watchdog(top.section("watchdog"));
     Tags tags = tags(top.section("tags"));
     EventBridgeSettings eventBridge = top.has("event_bridge") ? eventBridge(top.section("event_bridge")) : null;
+    CallbackSettings callbacks = callbackPlugins(top.section("callbacks"));
     top.warnUnknown();
     return new Settings(source, scope, namespace, name, restapi, ctl, log, dcs, bootstrap, postgresql, watchdog, tags,
-        eventBridge);
+        eventBridge, callbacks);
   }
 
   private DcsSettings dcs(ConfigReader top) {
@@ -544,11 +545,18 @@ public final class SettingsLoader {
     Map<String, String> callbackMap = new LinkedHashMap<>();
     for (String event : List.of("on_start", "on_stop", "on_restart", "on_reload", "on_role_change")) {
       String command = callbacks.string(event, null);
-      if (command != null) {
+      if (command != null && !command.isBlank()) {
         callbackMap.put(event, command);
+        runnable(callbacks, event, command);
       }
     }
     callbacks.warnUnknown();
+    for (String script : List.of("pre_promote", "before_stop")) {
+      String command = r.string(script, null);
+      if (command != null && !command.isBlank()) {
+        runnable(r, script, command);
+      }
+    }
     r.markKnown("krbsrvname", "config_base_name", "remove_data_directory_on_rewind_failure");
     PostgresSettings pg = new PostgresSettings(
         listen,
@@ -587,6 +595,58 @@ public final class SettingsLoader {
         java.util.Collections.unmodifiableMap(rolePgIdent));
     r.warnUnknown();
     return pg;
+  }
+
+  /**
+   * A callback's program must exist and be executable now, not when the first failover calls it
+   * (docs/callbacks.md §1.4): a path is checked as it is, a bare name is looked up on {@code PATH}.
+   */
+  private void runnable(ConfigReader r, String key, String command) {
+    List<String> argv;
+    try {
+      argv = io.vigil.postgres.CommandLine.split(command);
+    } catch (IllegalArgumentException e) {
+      r.error(key, e.getMessage());
+      return;
+    }
+    if (argv.isEmpty()) {
+      return;
+    }
+    String program = argv.get(0);
+    if (program.contains("/")) {
+      Path file = ConfigReader.resolve(program, workDir);
+      if (!java.nio.file.Files.exists(file)) {
+        r.error(key, "the program " + file + " does not exist");
+      } else if (java.nio.file.Files.isDirectory(file) || !java.nio.file.Files.isExecutable(file)) {
+        r.error(key, "the program " + file + " is not an executable file");
+      }
+      return;
+    }
+    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    for (String dir : path.split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+      if (java.nio.file.Files.isRegularFile(candidate) && java.nio.file.Files.isExecutable(candidate)) {
+        return;
+      }
+    }
+    r.error(key, "the program '" + program + "' is not on PATH (" + path + ")");
+  }
+
+  /** Vigil's {@code callbacks:} section: plugin directory, per-call timeout, each plugin's settings. */
+  private CallbackSettings callbackPlugins(ConfigReader r) {
+    Path dir = r.path("plugin_dir", workDir, false);
+    if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+      r.error("plugin_dir", "the directory " + dir + " does not exist");
+    }
+    int timeoutMillis = r.integer("timeout_ms", (int) CallbackSettings.DEFAULT_TIMEOUT.toMillis(), 1, 600_000);
+    Map<String, Map<String, Object>> plugins = new LinkedHashMap<>();
+    ConfigReader section = r.section("plugins");
+    for (String plugin : section.values().keySet()) {
+      plugins.put(plugin, ConfigTree.frozen(section.map(plugin)));
+    }
+    section.markKnown(section.values().keySet().toArray(new String[0]));
+    r.warnUnknown();
+    return new CallbackSettings(dir, java.time.Duration.ofMillis(timeoutMillis), plugins);
   }
 
   /** GUC values must be scalars; they are written to postgresql.conf as they are. */

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits a configured command string into arguments the way Python's {@code shlex.split} does (Patroni). */
-final class CommandLine {
+public final class CommandLine {
   private CommandLine() {}
 
   /** @throws IllegalArgumentException on an unterminated quote */
-  static List<String> split(String command) {
+  public static List<String> split(String command) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean inWord = false;

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vigil.async.AsyncExecutor;
+import io.vigil.callbacks.AgentCallbacks;
+import io.vigil.callbacks.ScriptAction;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
 import io.vigil.cluster.Failsafe;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
@@ -74,6 +77,8 @@ final class ActionRunner {
   private final LongSupplier clockMillis;
   private final Context loopContext;
   private final Watchdog watchdog;
+  /** Patroni's callback moments go here (docs/callbacks.md §1.2); NONE without the callbacks module. */
+  private AgentCallbacks callbacks = AgentCallbacks.NONE;
 
   /** The cycle being acted on: set by {@link #run}. */
   private Cluster cluster;
@@ -99,6 +104,10 @@ final class ActionRunner {
     this.loopContext = vertx.getOrCreateContext();
   }
 
+  void setCallbacks(AgentCallbacks callbacks) {
+    this.callbacks = callbacks;
+  }
+
   /** After a reload of the local configuration (tags, scripts). */
   void setSettings(Settings fresh) {
     this.settings = fresh;
@@ -114,6 +123,7 @@ final class ActionRunner {
     this.cluster = cluster;
     this.global = global;
     this.observed = observed;
+    callbacks.clusterSeen(cluster);
     List<Action> actions = decision.actions();
     return runFrom(actions, 0, abandoned);
   }
@@ -175,6 +185,8 @@ final class ActionRunner {
       long sentAt = clockMillis.getAsLong();
       return dcs.takeLeaderKey().map(v -> {
         keyWritten(sentAt);
+        // the end of a bootstrap: patroni/ha.py post_bootstrap calls on_start once the cluster is initialized
+        callbacks.script(ScriptAction.ON_START, "primary");
         return true;
       });
     } else if (action instanceof Action.InitializeCluster a) {
@@ -400,7 +412,36 @@ final class ActionRunner {
     return startLongAction(a.asyncName(), LongAction.Kind.CLONE, () ->
         pg.createReplica(source == null ? null : ReplicationSource.fromMember(source),
                 sc == null ? null : sc.createReplicaMethods())
-            .compose(v -> pg.follow(recoveryFor(leader)).mapEmpty()));
+            .compose(v -> followCalling(recoveryFor(leader), "replica").mapEmpty()));
+  }
+
+  /**
+   * {@code pg.follow} with the callback Patroni's {@code Postgresql.follow} runs for a role that stays the same:
+   * on_start when PostgreSQL was started, on_restart when it was restarted, on_reload when a reload was enough
+   * (patroni/postgresql/__init__.py).
+   */
+  private Future<Boolean> followCalling(RecoveryConfig recovery, String role) {
+    long pidBefore = pg.postmasterPid();
+    RecoveryConfig targetBefore = pg.recoveryTarget();
+    return pg.follow(recovery).onSuccess(ready -> {
+      long pidAfter = pg.postmasterPid();
+      if (!Boolean.TRUE.equals(ready) || pidAfter < 0) {
+        return;
+      }
+      if (pidBefore < 0) {
+        callbacks.script(ScriptAction.ON_START, role);
+      } else if (pidAfter != pidBefore) {
+        callbacks.script(ScriptAction.ON_RESTART, role);
+      } else if (!Objects.equals(targetBefore, recovery)) {
+        callbacks.script(ScriptAction.ON_RELOAD, role);
+      }
+    });
+  }
+
+  /** Patroni's role name of the running server, for a callback's second argument. */
+  private String callbackRole() {
+    PostgresState s = observed;
+    return s != null && s.running() && !s.inRecovery() ? "primary" : "replica";
   }
 
   private Future<Boolean> startPostgres(Action.StartPostgres a) {
@@ -420,16 +461,27 @@ final class ActionRunner {
       Member upstream = a.follow() == null ? null : member(a.follow());
       recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
     }
-    return startLongAction(a.asyncName(), LongAction.Kind.START, () -> pg.follow(recovery).mapEmpty());
+    String role = a.role() == PostgresRole.PRIMARY ? "primary" : "replica";
+    return startLongAction(a.asyncName(), LongAction.Kind.START, () -> followCalling(recovery, role).mapEmpty());
   }
 
   private Future<Boolean> stopPostgres(Action.StopPostgres a) {
-    return pg.stop(stopMode(a.mode())).compose(v -> a.releaseKeyOnShutdownCheckpoint()
+    boolean wasRunning = pg.isRunning();
+    String role = callbackRole();
+    return pg.stop(stopMode(a.mode())).onSuccess(v -> {
+      if (wasRunning) {
+        callbacks.script(ScriptAction.ON_STOP, role);
+      }
+    }).compose(v -> a.releaseKeyOnShutdownCheckpoint()
         ? releaseLeaderKey() : Future.succeededFuture(true));
   }
 
   private Future<Boolean> restart() {
+    String role = callbackRole();
     return startLongAction("restart", LongAction.Kind.RESTART, () -> pg.restart().transform(ar -> {
+      if (ar.succeeded()) {
+        callbacks.script(ScriptAction.ON_RESTART, role);
+      }
       vertx.runOnContext(v -> {
         state.reply(state.restartWaiter, ar.succeeded() ? 200 : 503,
             ar.succeeded() ? "restarted successfully" : "restart failed");
@@ -452,9 +504,14 @@ final class ActionRunner {
   }
 
   private Future<Boolean> promote() {
-    // pg.promote() runs the pre_promote script first; a non-zero exit fails the promotion
-    return startLongAction("promote", LongAction.Kind.PROMOTE, () -> pg.promote()
+    // the plugins' veto, then pg.promote(), which runs the pre_promote script first: a refusal or a non-zero exit
+    // fails the promotion, and the engine releases the key (patroni/ha.py enforce_primary_role)
+    return startLongAction("promote", LongAction.Kind.PROMOTE, () -> callbacks.allowPromotion()
+        .compose(allowed -> allowed ? pg.promote()
+            : Future.failedFuture("a callback plugin vetoed the promotion: not promoting"))
         .compose(v -> {
+          // patroni/postgresql/__init__.py promote: on_role_change as soon as pg_ctl promote succeeded
+          callbacks.script(ScriptAction.ON_ROLE_CHANGE, "primary");
           // replicas wait for this flag before pg_rewind (docs/dcs-layout.md §1.2)
           vertx.runOnContext(x -> state.checkpointAfterPromote = false);
           return pg.checkpoint();
@@ -495,10 +552,18 @@ final class ActionRunner {
   private Future<Boolean> stepDownSteps(DemoteMode mode, RecoveryConfig recovery) {
     Duration stopTimeout = global.primaryStopTimeout() > 0 && global.synchronousMode().enabled()
         ? Duration.ofSeconds(global.primaryStopTimeout()) : null;
-    Future<Void> checkpoint = mode.checkpointBeforeStop() && pg.isRunning()
+    boolean wasRunning = pg.isRunning();
+    Future<Void> checkpoint = mode.checkpointBeforeStop() && wasRunning
         ? checkpointBeforeStop(stopTimeout) : Future.succeededFuture();
     return checkpoint
         .compose(v -> pg.stop(stopMode(mode.stopMode()), stopTimeout))
+        .onSuccess(v -> {
+          // patroni/ha.py demote: the stop runs its on_stop with the old role, the restart as a replica only
+          // on_role_change
+          if (wasRunning) {
+            callbacks.script(ScriptAction.ON_STOP, "primary");
+          }
+        })
         .compose(v -> onLoopContext(() -> {
           // Patroni's on_safepoint: PostgreSQL takes no more writes, the watchdog has nothing left to guard
           watchdog.disable();
@@ -513,6 +578,7 @@ final class ActionRunner {
           state.synchronousStandbyNames = "";
           return pg.follow(recovery);
         }))
+        .onSuccess(started -> callbacks.script(ScriptAction.ON_ROLE_CHANGE, "replica"))
         .map(started -> true);
   }
 
@@ -567,7 +633,7 @@ final class ActionRunner {
       LOG.info("not changing the upstream to {} while paused", a.member());
       return Future.succeededFuture(true);
     }
-    return pg.follow(recovery).map(true);
+    return followCalling(recovery, "replica").map(true);
   }
 
   private Future<Boolean> rewind(Action.Rewind a) {
@@ -576,10 +642,18 @@ final class ActionRunner {
       return Future.failedFuture("cannot rewind from " + a.from() + ": no such member");
     }
     ReplicationSource source = ReplicationSource.fromMember(from);
+    boolean wasRunning = pg.isRunning();
+    String role = callbackRole();
     return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
+        .onSuccess(outcome -> {
+          // patroni/postgresql/rewind.py stops a running server before pg_rewind without blocking callbacks
+          if (wasRunning && !pg.isRunning()) {
+            callbacks.script(ScriptAction.ON_STOP, role);
+          }
+        })
         .compose(outcome -> outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED
             ? Future.succeededFuture()
-            : pg.follow(recoveryFor(from)).mapEmpty()));
+            : followCalling(recoveryFor(from), "replica").mapEmpty()));
   }
 
   private Future<Boolean> reinitialize(Action.Reinitialize a) {
@@ -589,10 +663,17 @@ final class ActionRunner {
       return Future.failedFuture("no member to reinitialize from");
     }
     state.reinitializeRequest = null;
+    boolean wasRunning = pg.isRunning();
+    String role = callbackRole();
     return startLongAction("reinitialize", LongAction.Kind.REINITIALIZE, () -> pg.stop(StopMode.IMMEDIATE)
+        .onSuccess(v -> {
+          if (wasRunning) {
+            callbacks.script(ScriptAction.ON_STOP, role);
+          }
+        })
         .compose(v -> pg.removeDataDirectory())
         .compose(v -> pg.createReplica(ReplicationSource.fromMember(source)))
-        .compose(v -> pg.follow(recoveryFor(leader == null ? source : leader)).mapEmpty()));
+        .compose(v -> followCalling(recoveryFor(leader == null ? source : leader), "replica").mapEmpty()));
   }
 
   // --- DCS bookkeeping ---

@@ -6,6 +6,8 @@ import io.vertx.core.VertxOptions;
 import io.vigil.api.RestApiVerticle;
 import io.vigil.async.AsyncExecutor;
 import io.vigil.bus.Addresses;
+import io.vigil.callbacks.AgentCallbacks;
+import io.vigil.callbacks.AgentCallbacksProvider;
 import io.vigil.cluster.Cluster;
 import io.vigil.config.GlobalConfig;
 import io.vigil.config.GlobalConfigParser;
@@ -82,6 +84,7 @@ public final class AgentRuntime {
     AtomicInteger exitCode = new AtomicInteger();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    AgentCallbacks callbacks = AgentCallbacks.NONE;
     try {
       if (UniqueName.takenByALiveNode(clusterAtStartup(dcs, stop), settings.name())) {
         LOG.error("{}", UniqueName.refusal(settings.name()));
@@ -92,7 +95,8 @@ public final class AgentRuntime {
       // longer delays it (README "Footprint": start to REST)
       await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
           settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
-      HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, code -> {
+      callbacks = await(AgentCallbacksProvider.find(settings).start(vertx, settings, events), Duration.ofSeconds(60));
+      HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, callbacks, code -> {
         exitCode.set(code);
         stop.countDown();
       }, watchdog), Duration.ofMinutes(2));
@@ -119,6 +123,7 @@ public final class AgentRuntime {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      awaitQuietly(callbacks.close(), Duration.ofSeconds(10));
       awaitQuietly(dcs.close(), Duration.ofSeconds(10));
       awaitQuietly(vertx.close(), Duration.ofSeconds(10));
       LOG.info("vigil stopped");
@@ -136,11 +141,11 @@ public final class AgentRuntime {
    * @return the HA loop, for the shutdown
    */
   static Future<HaLoopVerticle> deployHaVerticles(Vertx vertx, Settings settings, Dcs dcs, EventEmitter events,
-      IntConsumer exit, Watchdog watchdog) {
+      AgentCallbacks callbacks, IntConsumer exit, Watchdog watchdog) {
     Addresses.registerCodecs(vertx);
     AsyncExecutor async = new AsyncExecutor(vertx);
     return PostgresController.create(vertx, settings, async).compose(pg -> {
-      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit, watchdog);
+      HaLoopVerticle loop = new HaLoopVerticle(settings, dcs, pg, async, events, exit, watchdog, callbacks);
       // the feeder listens before the first cycle is published
       return vertx.deployVerticle(new WatchdogVerticle(watchdog, events))
           .compose(id -> vertx.deployVerticle(new PostgresSupervisorVerticle(pg, events)))

@@ -83,6 +83,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
   private Settings settings;
   private final Dcs dcs;
   private final IntConsumer exit;
+  private final io.vigil.callbacks.AgentCallbacks callbacks;
   private final EventEmitter events;
   private CycleEvents.Memory eventMemory = CycleEvents.Memory.INITIAL;
   /** The cycle's read of the cluster succeeded (for dcs_reachable / dcs_unreachable). */
@@ -126,14 +127,15 @@ public final class HaLoopVerticle extends AbstractVerticle {
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
       IntConsumer exit) {
-    this(settings, dcs, pg, async, events, exit, null);
+    this(settings, dcs, pg, async, events, exit, null, io.vigil.callbacks.AgentCallbacks.NONE);
   }
 
   /**
    * @param watchdog the watchdog the loop arms and disarms (docs/watchdog.md); null = mode off
+   * @param callbacks where Patroni's callback moments are reported (docs/callbacks.md §1.2)
    */
   public HaLoopVerticle(Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async, EventEmitter events,
-      IntConsumer exit, Watchdog watchdog) {
+      IntConsumer exit, Watchdog watchdog, io.vigil.callbacks.AgentCallbacks callbacks) {
     this.settings = settings;
     this.dcs = dcs;
     this.pg = pg;
@@ -141,6 +143,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     this.events = events;
     this.exit = exit;
     this.watchdog = watchdog != null ? watchdog : Watchdog.off();
+    this.callbacks = callbacks;
   }
 
   @Override
@@ -155,6 +158,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     peers = new PeerProbe(vertx, settings.ctl() != null && settings.ctl().insecure());
     runner = new ActionRunner(vertx, settings, dcs, pg, async, state, leaseGuard, HaLoopVerticle::nowMillis,
         () -> wake("long action finished"), exit, watchdog);
+    runner.setCallbacks(callbacks);
     applyGlobalConfig(initial);
     vertx.eventBus().<String>localConsumer(Addresses.HA_WAKE, m -> wake(m.body()));
     vertx.eventBus().<PostgresState>localConsumer(Addresses.POSTGRES_STATE, m -> onPostgresState(m.body()));
@@ -740,7 +744,12 @@ public final class HaLoopVerticle extends AbstractVerticle {
       appliedAccessFiles = accessFiles;
       pg.setParameters(parameters);
       if (reload) {
-        pg.reload().onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
+        String callbackRole = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery()
+            ? "primary" : "replica";
+        pg.reload()
+            // patroni/postgresql/__init__.py reload: on_reload after each reload of the configuration
+            .onSuccess(v -> callbacks.script(io.vigil.callbacks.ScriptAction.ON_RELOAD, callbackRole))
+            .onFailure(e -> LOG.warn("reload after a configuration change failed: {}", e.getMessage()));
       }
     }
   }
@@ -764,6 +773,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
           LOG.info("reloaded the local configuration from {} ({})", settings.source(), who);
           settings = fresh;
           runner.setSettings(fresh);
+          callbacks.reloaded(fresh);
           haSettings = HaSettings.of(fresh, haSettings.global());
           applyGlobalConfig(haSettings.global());
           wake("reload");
@@ -821,8 +831,16 @@ public final class HaLoopVerticle extends AbstractVerticle {
       return;
     }
     boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
+    boolean wasRunning = pg.isRunning();
+    String role = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery() ? "primary" : "replica";
     pg.stop(StopMode.FAST)
-        .onSuccess(x -> watchdog.disable()) // Patroni's on_safepoint: the primary takes no more writes
+        .onSuccess(x -> {
+          watchdog.disable(); // Patroni's on_safepoint: the primary takes no more writes
+          // patroni/ha.py shutdown stops PostgreSQL without blocking callbacks: on_stop runs
+          if (wasRunning) {
+            callbacks.script(io.vigil.callbacks.ScriptAction.ON_STOP, role);
+          }
+        })
         .compose(x -> leader ? releaseAfterStop() : Future.succeededFuture())
         .compose(x -> touchStopped())
         .onComplete(ar -> {
