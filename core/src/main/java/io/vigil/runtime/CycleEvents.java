@@ -41,9 +41,12 @@ final class CycleEvents {
    *
    * @param last the previous cycle's facts, null before the first
    * @param switchoverStarted the failover key this node, as the old leader, demoted for; null when none
+   * @param requestSeen the last failover key this node saw while not the primary, kept while it holds the leader
+   *     key and is still promoting: the new leader deletes the key when it takes over, often cycles before its
+   *     PostgreSQL reports the promotion, and the finished event must still say switchover or failover
    */
-  record Memory(Facts last, Failover switchoverStarted) {
-    static final Memory INITIAL = new Memory(null, null);
+  record Memory(Facts last, Failover switchoverStarted, Failover requestSeen) {
+    static final Memory INITIAL = new Memory(null, null, null);
   }
 
   record Outcome(List<NewEvent> events, Memory memory) {}
@@ -76,7 +79,8 @@ final class CycleEvents {
           "candidate", now.failover().candidate(), "reason", now.message()));
     }
     // a replica races for the free leader key: an automatic failover (a manual one was started by the leader)
-    if (now.raced() && now.failover() == null && last != null && REPLICA.equals(last.role())) {
+    if (now.raced() && now.failover() == null && memory.requestSeen() == null && last != null
+        && REPLICA.equals(last.role())) {
       events.add(NewEvent.of(EventType.FAILOVER_STARTED, "leader", now.lastKnownLeader(), "candidate", now.me()));
     }
     if (now.lostRace()) {
@@ -96,7 +100,8 @@ final class CycleEvents {
               "reason", now.message()));
           started = null;
         } else {
-          Failover request = last.failover() != null ? last.failover() : now.failover();
+          Failover request = last.failover() != null ? last.failover()
+              : now.failover() != null ? now.failover() : memory.requestSeen();
           boolean switchover = request != null && request.leader() != null;
           String from = request != null && request.leader() != null ? request.leader() : last.lastKnownLeader();
           events.add(NewEvent.of(switchover ? EventType.SWITCHOVER_FINISHED : EventType.FAILOVER_FINISHED,
@@ -109,7 +114,12 @@ final class CycleEvents {
       // another member holds the key now: from this node's side the switchover is over
       started = null;
     }
-    return new Outcome(events, new Memory(now, started));
+    Failover requestSeen = null;
+    if (!isPrimary(now.role())) {
+      requestSeen = now.failover() != null ? now.failover()
+          : now.me().equals(now.leader()) ? memory.requestSeen() : null;
+    }
+    return new Outcome(events, new Memory(now, started, requestSeen));
   }
 
   /** started/failed type for a failover key: a switchover names the leader, a manual failover does not. */
