@@ -89,14 +89,25 @@ class EventTapsIT {
       Map<String, SseTap> current = new LinkedHashMap<>(sse);
       current.put(third.name, resumed);
 
-      // kill -9 of the new leader: one of the two others takes over
+      // kill -9 of the new leader: one of the two others takes over, watched live by `vigilctl events --follow`
       Map<String, Integer> beforeFailover = marks(current);
+      TestCluster.CtlFollower follower = cluster.vigilctlInBackground(third, "events", "--follow", "-f", "json",
+          "--types", "role_changed");
+      Timing.await("vigilctl events --follow printing the rings", CHANGE, () ->
+          follower.out().contains("\"member\":\"" + candidate.name + "\"") ? true : null, follower::out);
       cluster.node(candidate.name).crash();
       AgentNode successor = Timing.await("a new leader", CHANGE, () -> {
         AgentNode l = cluster.awaitLeader(CHANGE);
         return l != candidate ? l : null;
       }, cluster::describe);
       awaitEvent(current.get(successor.name), beforeFailover.get(successor.name), "failover_finished", cluster);
+      try (follower) {
+        Timing.await("vigilctl events --follow shows " + successor.name + "'s promotion", CHANGE, () ->
+            follower.out().lines().anyMatch(l -> l.contains("\"member\":\"" + successor.name + "\"")
+                && l.contains("\"old\":\"replica\"") && l.contains("\"new\":\"primary\"")) ? true : null,
+            follower::out);
+        assertTrue(follower.alive(), "vigilctl events --follow keeps running when a member dies: " + follower.out());
+      }
       AgentNode other = successor == leader ? third : leader;
       Timing.await(other.name + " follows " + successor.name, CHANGE, () ->
           current.get(other.name).events().stream().skip(beforeFailover.get(other.name))

@@ -265,6 +265,54 @@ final class TestCluster implements AutoCloseable {
     return new CtlRun(p.exitValue(), out);
   }
 
+  /** A {@code vigilctl} that keeps running (say {@code events --follow}): its output, merged with errors, so far. */
+  static final class CtlFollower implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer out = new StringBuffer();
+
+    CtlFollower(Process process) {
+      this.process = process;
+      Thread reader = new Thread(() -> {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+            java.nio.charset.StandardCharsets.UTF_8))) {
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            out.append(line).append('\n');
+          }
+        } catch (IOException e) {
+          out.append("(reading vigilctl's output failed: ").append(e.getMessage()).append(")\n");
+        }
+      }, "vigilctl-follower");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    String out() {
+      return out.toString();
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Starts {@code bin/vigilctl -c <node's config> ARGS} in the background (see {@link #vigilctl}). */
+  CtlFollower vigilctlInBackground(AgentNode configOf, String... args) throws IOException {
+    Path repo = Path.of(System.getProperty("vigil.repo", "."));
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/vigilctl").toString(), "-c",
+        configOf.config.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+    pb.environment().put("VIGIL_JAR", jar.toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return new CtlFollower(p);
+  }
+
   String describe() {
     StringBuilder s = new StringBuilder();
     for (AgentNode n : nodes) {
