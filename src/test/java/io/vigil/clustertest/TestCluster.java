@@ -249,14 +249,7 @@ final class TestCluster implements AutoCloseable {
 
   /** Runs {@code bin/vigilctl -c <node's config> ARGS} from the repository, on the jar under test. */
   CtlRun vigilctl(AgentNode configOf, String... args) throws IOException, InterruptedException {
-    Path repo = Path.of(System.getProperty("vigil.repo", "."));
-    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/vigilctl").toString(), "-c",
-        configOf.config.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
-    pb.environment().put("VIGIL_JAR", jar.toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
+    Process p = startVigilctl(configOf, args);
     String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(Timing.scaled(Duration.ofSeconds(120)).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -302,6 +295,11 @@ final class TestCluster implements AutoCloseable {
 
   /** Starts {@code bin/vigilctl -c <node's config> ARGS} in the background (see {@link #vigilctl}). */
   CtlFollower vigilctlInBackground(AgentNode configOf, String... args) throws IOException {
+    return new CtlFollower(startVigilctl(configOf, args));
+  }
+
+  /** {@code bin/vigilctl -c <node's config> ARGS} on the jar under test, no input, errors merged into the output. */
+  private Process startVigilctl(AgentNode configOf, String... args) throws IOException {
     Path repo = Path.of(System.getProperty("vigil.repo", "."));
     List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/vigilctl").toString(), "-c",
         configOf.config.toString()));
@@ -310,7 +308,7 @@ final class TestCluster implements AutoCloseable {
     pb.environment().put("VIGIL_JAR", jar.toString());
     Process p = pb.start();
     p.getOutputStream().close();
-    return new CtlFollower(p);
+    return p;
   }
 
   String describe() {
