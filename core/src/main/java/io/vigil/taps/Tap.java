@@ -135,14 +135,9 @@ public final class Tap {
   }
 
   private void drop(DropReason reason, String detail) {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      queue.clear();
+    if (!detach()) {
+      return;
     }
-    journal.remove(this);
     journal.stats().dropped(kind, reason);
     LOG.warn("event tap dropped: {} tap {} is too slow ({}: {}){}", kind, peer, reason.label(), detail,
         TapStats.SSE.equals(kind) ? "; it may reconnect with Last-Event-ID" : "");
@@ -151,13 +146,19 @@ public final class Tap {
 
   /** The connection ended on its own (client left, agent stopping): not a drop. */
   public void close() {
+    detach();
+  }
+
+  /** Marks the tap closed and leaves the journal; false when it already was. */
+  private boolean detach() {
     synchronized (this) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       queue.clear();
     }
     journal.remove(this);
+    return true;
   }
 }
