@@ -189,6 +189,15 @@ public final class VigilCtl implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    if (isBareHelp(args)) {
+      byte[] help = renderedHelp();
+      if (help != null) {
+        // picocli's own --help text, rendered at build time (VigilCtlParserTest keeps it equal to picocli's)
+        out.write(help, 0, help.length);
+        out.flush();
+        return 0;
+      }
+    }
     VigilCtl root = new VigilCtl(in, out, err, env, interactive, opener, beforeConfig);
     CommandLine cmd = commandLine(root, args);
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
@@ -268,6 +277,34 @@ public final class VigilCtl implements Callable<Integer> {
       }
     }
     return true;
+  }
+
+  /** The resource holding the text of a bare {@code --help}, as picocli renders it without colours. */
+  static final String HELP_RESOURCE = "vigilctl-help.txt";
+
+  /**
+   * {@code --help} or {@code -h} alone. Its text is fixed, so it is read from {@link #HELP_RESOURCE} instead of
+   * being rendered by picocli from the commands' annotations at every run (README "vigilctl speed": the larger part
+   * of {@code --help}'s start-up). Plain text, as patronictl's help: picocli would colour it on a terminal.
+   */
+  static boolean isBareHelp(String[] args) {
+    return args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]));
+  }
+
+  /** The build-time text of a bare {@code --help}, null when the resource is missing (picocli renders it then). */
+  static byte[] renderedHelp() {
+    try (InputStream text = VigilCtl.class.getResourceAsStream(HELP_RESOURCE)) {
+      return text == null ? null : text.readAllBytes();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** What picocli prints for a bare {@code --help}, without colours: the source of {@link #HELP_RESOURCE}. */
+  static String picocliHelp() {
+    String[] help = {"--help"};
+    VigilCtl root = new VigilCtl(InputStream.nullInputStream(), System.out, System.err, Map.of(), false, null, null);
+    return commandLine(root, help).getUsageMessage(CommandLine.Help.Ansi.OFF);
   }
 
   /** {@code version} after the global options and nothing after it: vigilctl's own version, one line. */

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,30 @@ class VigilCtlParserTest {
     VigilCtl.COMMANDS.values().forEach(c -> fromAnnotations.add(c.getAnnotation(Command.class).name()));
     assertEquals(new ArrayList<>(VigilCtl.COMMANDS.keySet()), fromAnnotations);
     assertEquals(20, fromAnnotations.size());
+  }
+
+  /**
+   * The text a bare {@code --help} prints comes from a resource; it must stay what picocli renders from the
+   * commands. When a command or option changes, this fails: write the new text to the resource, for example with
+   * {@code -Dvigil.writeHelp=true} on this test.
+   */
+  @Test
+  void theBuildTimeHelpTextIsPicocliHelpText() throws IOException {
+    String rendered = VigilCtl.picocliHelp();
+    if (Boolean.getBoolean("vigil.writeHelp")) {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("src/main/resources/io/vigil/ctl/" + VigilCtl.HELP_RESOURCE),
+          rendered, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    byte[] stored = VigilCtl.renderedHelp();
+    assertTrue(stored != null, "resource io/vigil/ctl/" + VigilCtl.HELP_RESOURCE + " is missing");
+    assertEquals(rendered, new String(stored, java.nio.charset.StandardCharsets.UTF_8),
+        "the stored --help text is stale: rerun with -Dvigil.writeHelp=true");
+    for (String flag : List.of("--help", "-h")) {
+      var out = new java.io.ByteArrayOutputStream();
+      assertEquals(0, VigilCtl.execute(new String[] {flag}, InputStream.nullInputStream(), new java.io.PrintStream(out),
+          System.err, Map.of()));
+      assertEquals(rendered, out.toString(java.nio.charset.StandardCharsets.UTF_8), flag);
+    }
   }
 
   @Test
