@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,11 @@ class EventBridgeTlsIT {
   Vertx clients;
   EventJournal journal;
   int port;
+  /**
+   * Held for the whole test: Vert.x closes a client nobody references when the garbage collector finds it, which
+   * cut the connection at random moments.
+   */
+  NetClient client;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -47,7 +55,7 @@ class EventBridgeTlsIT {
     journal.attach(vertx).await();
     port = ApiServer.freePort();
     vertx.deployVerticle(new EventBridgeVerticle(new EventBridgeSettings(new HostPort("127.0.0.1", port),
-        certs.serverCert, certs.serverKey, certs.ca, "none", List.of(EventBridgeSettings.ALL_EVENTS_ADDRESS),
+        certs.serverCert, certs.serverKey, certs.ca, "required", List.of(EventBridgeSettings.ALL_EVENTS_ADDRESS),
         false), journal)).await();
   }
 
@@ -70,7 +78,8 @@ class EventBridgeTlsIT {
   void aClientWithACertificateReadsEventsWithTheLibrarysParser() {
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     // as any Vert.x client does: set up the socket on its event loop, in the connect callback
-    clients.createNetClient(tls(true)).connect(port, "127.0.0.1").onSuccess(socket -> {
+    client = clients.createNetClient(tls(true));
+    client.connect(port, "127.0.0.1").onSuccess(socket -> {
       socket.handler(new FrameParser(ar -> frames.add(ar.result())));
       FrameHelper.sendFrame("register", EventBridgeSettings.ALL_EVENTS_ADDRESS, null, socket);
     });
@@ -88,7 +97,8 @@ class EventBridgeTlsIT {
   @Test
   void aClientWithoutACertificateIsRefused() {
     Promise<Void> outcome = Promise.promise();
-    clients.createNetClient(tls(false)).connect(port, "127.0.0.1").onComplete(ar -> {
+    client = clients.createNetClient(tls(false));
+    client.connect(port, "127.0.0.1").onComplete(ar -> {
       if (ar.failed()) {
         outcome.tryComplete();
         return;
@@ -97,7 +107,11 @@ class EventBridgeTlsIT {
       s.closeHandler(v -> outcome.tryComplete());
       FrameHelper.sendFrame("register", EventBridgeSettings.ALL_EVENTS_ADDRESS, null, s);
     });
-    outcome.future().await();
+    try {
+      outcome.future().await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the connection without a client certificate is still open after 30 s", e);
+    }
     assertTrue(journal.stats().connectedCount("bridge") == 0, "no tap without a client certificate");
   }
 }
