@@ -84,8 +84,8 @@ final class ActionRunner {
   private Cluster cluster;
   private GlobalConfig global;
   private PostgresState observed;
-  /** Whether the log already says that the standby leader does not stream from the remote primary. */
-  private boolean remoteNotStreamingLogged;
+  /** What the log said about the standby leader's streaming from the remote primary. */
+  private final RemoteStreamingReport remoteStreaming = new RemoteStreamingReport();
 
   ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
       LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit,
@@ -625,6 +625,8 @@ final class ActionRunner {
     }
     if (a.role() == PostgresRole.STANDBY_LEADER) {
       reportRemoteStreaming(recovery);
+    } else {
+      remoteStreaming.forget();
     }
     if (recovery.equals(pg.recoveryTarget()) && pg.isRunning()) {
       return Future.succeededFuture(true);
@@ -840,18 +842,13 @@ final class ActionRunner {
    * (docs/standby-cluster.md §4).
    */
   private void reportRemoteStreaming(RecoveryConfig recovery) {
-    if (observed == null || !observed.running() || !observed.inRecovery()) {
-      return;
-    }
-    boolean streaming = "streaming".equals(observed.replicationState());
     String from = recovery.source() == null ? "the WAL archive" : recovery.source().memberName();
-    if (!streaming && !remoteNotStreamingLogged) {
-      LOG.warn("standby leader is not streaming from {} (replication state: {}); PostgreSQL keeps retrying", from,
-          observed.replicationState() == null ? "none" : observed.replicationState());
-    } else if (streaming && remoteNotStreamingLogged) {
-      LOG.info("standby leader streams from {} again", from);
+    RemoteStreamingReport.Line line = remoteStreaming.observe(observed, from);
+    if (line != null && line.warning()) {
+      LOG.warn(line.text());
+    } else if (line != null) {
+      LOG.info(line.text());
     }
-    remoteNotStreamingLogged = !streaming;
   }
 
   /** Writes {@code recovery} and (re)starts or reloads as needed, then records the standby role played. */
