@@ -10,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +37,7 @@ class StandbyClusterIT {
   private static final Duration REPLICATED = Duration.ofSeconds(60);
   /** A /config change reaches the standby leader in its next cycle (loop_wait 2); one more cycle to observe it. */
   private static final Duration NEXT_CYCLES = Duration.ofSeconds(20);
-  /** Distinct {@code dcs_last_seen} seconds of the standby leader while A is unreachable: five HA cycles. */
+  /** HA cycles the standby leader goes through, key renewed, while A is unreachable. */
   private static final int CUT_CYCLES = 5;
   private TestCluster a;
   private TestCluster b;
@@ -196,6 +194,14 @@ class StandbyClusterIT {
     int closed = FreePorts.next();
     String unreachable = "remote primary 127.0.0.1:" + closed;
     String remote = "remote primary " + hosts + ":" + ports;
+    // the switchover in A may have cut the stream for a moment: start once the log says it streams again
+    Timing.await(standbyLeader.name + " streams from A with nothing pending in its log", REPLICATED, () -> {
+      String log = logSince(standbyLeader, 0);
+      boolean settled = log.lastIndexOf("standby leader is not streaming from ")
+          < log.lastIndexOf("standby leader streams from ") || !log.contains("standby leader is not streaming from ");
+      return settled && "streaming".equals(standbyLeader.status().path("replication_state").asText(null))
+          ? Boolean.TRUE : null;
+    }, () -> standbyLeader.logTail(20) + describe());
     long mark = Files.size(standbyLeader.log);
     // docs/standby-cluster.md §4: B's remote primary now is a port nobody listens on
     AgentNode.Answer cut = standbyLeader.call("PATCH", "/config",
@@ -212,17 +218,14 @@ class StandbyClusterIT {
     }, () -> standbyLeader.get("/patroni").body() + describe());
     aPrimary.sql("INSERT INTO marks VALUES (6, 'written on A while B cannot reach it')");
 
-    // several HA cycles (dcs_last_seen moves on at each one): nothing changes hands, nothing becomes writable
-    Set<Long> cycles = new HashSet<>();
+    // several HA cycles, each one logged once it has renewed the key: nothing changes hands, nothing is writable
+    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
     Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " without its remote primary",
         NEXT_CYCLES.multipliedBy(2), () -> {
           assertStillWaiting(standbyLeader);
-          JsonNode status = standbyLeader.status();
-          if (status != null) {
-            cycles.add(status.path("dcs_last_seen").asLong());
-          }
-          return cycles.size() >= CUT_CYCLES ? Boolean.TRUE : null;
-        }, () -> "cycles seen " + cycles + describe());
+          String since = logSince(standbyLeader, mark);
+          return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
+        }, () -> standbyLeader.logTail(20) + describe());
     assertEquals("0", standbyLeader.sql("SELECT count(*) FROM marks WHERE id = 6"),
         "nothing reaches B while A is unreachable" + walReceiver(standbyLeader));
     assertEquals(1, count(logSince(standbyLeader, mark), notStreaming), "said once: " + logSince(standbyLeader, mark));

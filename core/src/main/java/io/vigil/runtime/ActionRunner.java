@@ -623,15 +623,17 @@ final class ActionRunner {
     if (pg.isRunning()) {
       pg.setStandbyRole(a.role());
     }
+    boolean unchanged = recovery.equals(pg.recoveryTarget()) && pg.isRunning();
+    boolean keptWhilePaused = !unchanged && !a.mayRestart() && pg.isRunning();
     if (a.role() == PostgresRole.STANDBY_LEADER) {
-      reportRemoteStreaming(recovery);
+      reportRemoteStreaming(keptWhilePaused ? pg.recoveryTarget() : recovery);
     } else {
       remoteStreaming.forget();
     }
-    if (recovery.equals(pg.recoveryTarget()) && pg.isRunning()) {
+    if (unchanged) {
       return Future.succeededFuture(true);
     }
-    if (!a.mayRestart() && pg.isRunning()) {
+    if (keptWhilePaused) {
       LOG.info("not changing the upstream to {} while paused", a.member());
       return Future.succeededFuture(true);
     }
@@ -840,9 +842,12 @@ final class ActionRunner {
    * An unreachable remote primary does not cost the standby leader its key: PostgreSQL's WAL receiver keeps
    * retrying, {@code /patroni} shows the replication state, and the log says it once per change
    * (docs/standby-cluster.md §4).
+   *
+   * @param following the recovery settings PostgreSQL has after this cycle (null when unknown)
    */
-  private void reportRemoteStreaming(RecoveryConfig recovery) {
-    String from = recovery.source() == null ? "the WAL archive" : recovery.source().memberName();
+  private void reportRemoteStreaming(RecoveryConfig following) {
+    String from = following == null || following.source() == null ? "the WAL archive"
+        : following.source().memberName();
     RemoteStreamingReport.Line line = remoteStreaming.observe(observed, from);
     if (line != null && line.warning()) {
       LOG.warn(line.text());
