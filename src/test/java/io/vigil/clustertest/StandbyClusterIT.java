@@ -3,6 +3,12 @@ package io.vigil.clustertest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,7 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * etcd. B's {@code standby_cluster.host} lists every member of A ({@code target_session_attrs=read-write} picks
  * A's primary). The steps build on each other, in order: B bootstraps from A and shows its roles as Patroni does;
  * B's standby leader is killed and another member takes over; A switches over and B follows A's new primary;
- * B is promoted and takes writes while A goes on untouched.
+ * A becomes unreachable for B (its {@code standby_cluster} names a closed port) and B waits with the same standby
+ * leader until A is back; B is promoted and takes writes while A goes on untouched.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -28,16 +35,23 @@ class StandbyClusterIT {
   /** ttl 20 for the key of a killed standby leader to expire, plus a few HA cycles. */
   private static final Duration FAILOVER = Duration.ofSeconds(60);
   private static final Duration REPLICATED = Duration.ofSeconds(60);
+  /** A /config change reaches the standby leader in its next cycle (loop_wait 2); one more cycle to observe it. */
+  private static final Duration NEXT_CYCLES = Duration.ofSeconds(20);
+  /** HA cycles the standby leader goes through, key renewed, while A is unreachable. */
+  private static final int CUT_CYCLES = 5;
   private TestCluster a;
   private TestCluster b;
+  /** B's standby_cluster.host and .port: every member of A. */
+  private String hosts;
+  private String ports;
 
   @BeforeAll
   void startClusters() throws Exception {
     a = new TestCluster("sc-a");
     a.addNode("a0", null);
     a.addNode("a1", null);
-    String hosts = a.nodes.stream().map(n -> "127.0.0.1").collect(Collectors.joining(","));
-    String ports = a.nodes.stream().map(n -> Integer.toString(n.pgPort)).collect(Collectors.joining(","));
+    hosts = a.nodes.stream().map(n -> "127.0.0.1").collect(Collectors.joining(","));
+    ports = a.nodes.stream().map(n -> Integer.toString(n.pgPort)).collect(Collectors.joining(","));
     b = TestCluster.sharingDcsWith("sc-b", a)
         .withDcs("standby_cluster", "{host: '" + hosts + "', port: '" + ports + "'}");
     b.addNode("b0", null);
@@ -128,8 +142,8 @@ class StandbyClusterIT {
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("| " + replica.name + " ")
         && l.contains("| Replica        | streaming ")), list.out());
     // GET /cluster names the key holder's role as Patroni does
-    com.fasterxml.jackson.databind.JsonNode members = replica.get("/cluster").json().path("members");
-    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+    JsonNode members = replica.get("/cluster").json().path("members");
+    for (JsonNode m : members) {
       String expected = m.path("name").asText().equals(standbyLeader.name) ? "standby_leader" : "replica";
       assertEquals(expected, m.path("role").asText(), members.toString());
     }
@@ -174,6 +188,110 @@ class StandbyClusterIT {
 
   @Test
   @Order(4)
+  void unreachableRemotePrimaryLeavesTheStandbyLeaderInPlaceUntilItIsBack() throws Exception {
+    AgentNode aPrimary = a.awaitLeader(BOOT);
+    AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
+    int closed = FreePorts.next();
+    String unreachable = "remote primary 127.0.0.1:" + closed;
+    String remote = "remote primary " + hosts + ":" + ports;
+    // the switchover in A may have cut the stream for a moment: start once the log says it streams again
+    Timing.await(standbyLeader.name + " streams from A with nothing pending in its log", REPLICATED, () -> {
+      String log = logSince(standbyLeader, 0);
+      boolean settled = log.lastIndexOf("standby leader is not streaming from ")
+          < log.lastIndexOf("standby leader streams from ") || !log.contains("standby leader is not streaming from ");
+      return settled && "streaming".equals(standbyLeader.status().path("replication_state").asText(null))
+          ? Boolean.TRUE : null;
+    }, () -> standbyLeader.logTail(20) + describe());
+    long mark = Files.size(standbyLeader.log);
+    // docs/standby-cluster.md §4: B's remote primary now is a port nobody listens on
+    AgentNode.Answer cut = standbyLeader.call("PATCH", "/config",
+        "{\"standby_cluster\": {\"host\": \"127.0.0.1\", \"port\": " + closed + "}}");
+    assertEquals(200, cut.code(), cut.body());
+    String notStreaming = "standby leader is not streaming from " + unreachable + " (replication state: none); "
+        + "PostgreSQL keeps retrying";
+    Timing.await(standbyLeader.name + " logs that it does not stream from " + unreachable, NEXT_CYCLES,
+        () -> logSince(standbyLeader, mark).contains(notStreaming) ? Boolean.TRUE : null,
+        () -> standbyLeader.logTail(20) + describe());
+    Timing.await(standbyLeader.name + " reports no replication state in /patroni", NEXT_CYCLES, () -> {
+      JsonNode status = standbyLeader.status();
+      return status != null && status.path("replication_state").isMissingNode() ? Boolean.TRUE : null;
+    }, () -> standbyLeader.get("/patroni").body() + describe());
+    aPrimary.sql("INSERT INTO marks VALUES (6, 'written on A while B cannot reach it')");
+
+    // several HA cycles, each one logged once it has renewed the key: nothing changes hands, nothing is writable
+    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
+    Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " without its remote primary",
+        NEXT_CYCLES.multipliedBy(2), () -> {
+          assertStillWaiting(standbyLeader);
+          String since = logSince(standbyLeader, mark);
+          return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
+        }, () -> standbyLeader.logTail(20) + describe());
+    assertEquals("0", standbyLeader.sql("SELECT count(*) FROM marks WHERE id = 6"),
+        "nothing reaches B while A is unreachable" + walReceiver(standbyLeader));
+    assertEquals(1, count(logSince(standbyLeader, mark), notStreaming), "said once: " + logSince(standbyLeader, mark));
+
+    AgentNode.Answer back = standbyLeader.call("PATCH", "/config",
+        "{\"standby_cluster\": {\"host\": \"" + hosts + "\", \"port\": \"" + ports + "\"}}");
+    assertEquals(200, back.code(), back.body());
+    for (AgentNode n : b.nodes) {
+      awaitRow(n, 6);
+    }
+    String streamsAgain = "standby leader streams from " + remote + " again";
+    Timing.await(standbyLeader.name + " logs that it streams again", NEXT_CYCLES,
+        () -> logSince(standbyLeader, mark).contains(streamsAgain) ? Boolean.TRUE : null,
+        () -> standbyLeader.logTail(20) + describe());
+    Timing.await(standbyLeader.name + " reports streaming again", NEXT_CYCLES, () -> "streaming".equals(
+        standbyLeader.status().path("replication_state").asText(null)) ? Boolean.TRUE : null, this::describe);
+    String log = logSince(standbyLeader, mark);
+    assertEquals(1, count(log, notStreaming), log);
+    assertEquals(1, count(log, streamsAgain), log);
+    assertEquals(standbyLeader, awaitStandbyLeader(BOOT, null), "the standby leader never changed");
+  }
+
+  /**
+   * B while its remote primary is unreachable: the standby leader keeps the leader key and its role, reports no
+   * replication state (Patroni's {@code replication_state} exists only while the WAL receiver streams or a
+   * restore_command is set), and no member of B is a primary or takes a write.
+   */
+  private void assertStillWaiting(AgentNode standbyLeader) {
+    assertEquals(standbyLeader.name, ((EtcdServer) a.etcd).get("/service/" + b.scope + "/leader"),
+        "B's leader key" + describe());
+    JsonNode status = standbyLeader.status();
+    if (status != null) {
+      assertEquals("standby_leader", status.path("role").asText(), status.toString());
+      assertTrue(status.path("replication_state").isMissingNode(), "no replication state: " + status);
+    }
+    for (AgentNode n : b.nodes) {
+      int primary = n.get("/primary").code();
+      assertTrue(primary != 200, n.name + ": /primary " + primary + describe());
+      assertTrue(!n.acceptsWrites(), n.name + " must not take writes");
+    }
+    int code = standbyLeader.get("/standby-leader").code();
+    assertTrue(code != 503, standbyLeader.name + ": /standby-leader " + code + describe());
+  }
+
+  /** The agent's log written after byte {@code mark}. */
+  private static String logSince(AgentNode node, long mark) {
+    try (RandomAccessFile f = new RandomAccessFile(node.log.toFile(), "r")) {
+      byte[] tail = new byte[(int) Math.max(0, f.length() - mark)];
+      f.seek(mark);
+      f.readFully(tail);
+      return new String(tail, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int count(String text, String line) {
+    int n = 0;
+    for (int i = text.indexOf(line); i >= 0; i = text.indexOf(line, i + line.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  @Order(5)
   void promotedStandbyClusterTakesWritesAndLeavesTheRemoteClusterAlone() throws Exception {
     AgentNode aPrimary = a.awaitLeader(BOOT);
     AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);

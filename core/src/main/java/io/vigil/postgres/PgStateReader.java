@@ -76,7 +76,8 @@ final class PgStateReader {
         + "(pg_control_system()).system_identifier::text, "
         + "(pg_control_checkpoint()).checkpoint_lsn::text, "
         + "CASE WHEN pg_is_in_recovery() THEN (pg_control_checkpoint()).timeline_id "
-        + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END";
+        + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END, "
+        + "current_setting('restore_command')";
     String receiver = "SELECT status, received_tli FROM pg_stat_wal_receiver";
     String replication = "SELECT usename, application_name, host(client_addr), state, sync_state, sync_priority, "
         + "flush_lsn::text, replay_lsn::text FROM pg_stat_replication ORDER BY application_name";
@@ -96,19 +97,15 @@ final class PgStateReader {
     Long receive = lsnOrNull(row.getString(2));
     Long replay = lsnOrNull(row.getString(3));
     Integer timeline = row.getInteger(10);
-    String replicationState = null;
-    if (inRecovery) {
-      replicationState = "in archive recovery";
-      for (Row rr : receiver) {
-        if ("streaming".equals(rr.getString(0))) {
-          replicationState = "streaming";
-          Integer tli = rr.getInteger(1);
-          if (tli != null) {
-            timeline = tli;
-          }
-        }
+    String receiverStatus = null;
+    for (Row rr : receiver) {
+      receiverStatus = rr.getString(0);
+      Integer tli = rr.getInteger(1);
+      if (inRecovery && "streaming".equals(receiverStatus) && tli != null) {
+        timeline = tli;
       }
     }
+    String replicationState = replicationState(inRecovery, receiverStatus, row.getString(11));
     List<PostgresState.ReplicationRow> rows = new ArrayList<>();
     for (Row rr : replication) {
       rows.add(new PostgresState.ReplicationRow(rr.getString(0), rr.getString(1), rr.getString(2), rr.getString(3),
@@ -133,6 +130,26 @@ final class PgStateReader {
         walPosition, receive, replay, lsnOrNull(row.getString(9)), row.getString(5), row.getBoolean(4),
         replicationState, rows, inRecovery ? following : null, row.getInteger(7), row.getString(6),
         !reasons.isEmpty(), reasons, System.nanoTime() / 1_000_000);
+  }
+
+  /**
+   * {@code replication_state} as patroni/postgresql/__init__.py {@code replication_state_from_parameters} computes
+   * it (PostgreSQL 12+): {@code streaming} while the WAL receiver streams, {@code in archive recovery} when it does
+   * not but a {@code restore_command} is set, and none otherwise (a primary; a replica whose upstream is gone and
+   * that has no archive to read from, e.g. a standby leader whose remote primary is unreachable,
+   * docs/standby-cluster.md §4).
+   *
+   * @param receiverStatus {@code pg_stat_wal_receiver.status}, null without a WAL receiver
+   * @param restoreCommand the {@code restore_command} setting, empty when unset
+   */
+  static String replicationState(boolean inRecovery, String receiverStatus, String restoreCommand) {
+    if (!inRecovery) {
+      return null;
+    }
+    if ("streaming".equals(receiverStatus)) {
+      return "streaming";
+    }
+    return restoreCommand == null || restoreCommand.isEmpty() ? null : "in archive recovery";
   }
 
   /** Controlled parameters live on the command line: a changed value needs a restart (docs/postgres.md §6.9). */

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param inRecovery pg_is_in_recovery()
  * @param systemId "Database system identifier" from pg_controldata
  * @param walPosition primary: the current flush LSN; replica: max(receive, replay)
- * @param replicationState "streaming", "in archive recovery" or null
+ * @param replicationState "streaming"; "in archive recovery" when not streaming with a restore_command set; or null
  * @param following the member name (application_name of primary_conninfo's target) this replica follows,
  *     or the host:port when not known by name
  * @param postmasterStartTime as PostgreSQL prints it ("2026-11-21 10:00:00.123+00")

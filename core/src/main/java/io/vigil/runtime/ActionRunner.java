@@ -84,8 +84,8 @@ final class ActionRunner {
   private Cluster cluster;
   private GlobalConfig global;
   private PostgresState observed;
-  /** Whether the log already says that the standby leader does not stream from the remote primary. */
-  private boolean remoteNotStreamingLogged;
+  /** What the log said about the standby leader's streaming from the remote primary. */
+  private final RemoteStreamingReport remoteStreaming = new RemoteStreamingReport();
 
   ActionRunner(Vertx vertx, Settings settings, Dcs dcs, PostgresController pg, AsyncExecutor async,
       LoopState state, LeaseGuard leaseGuard, LongSupplier clockMillis, Runnable wake, IntConsumer exit,
@@ -623,13 +623,17 @@ final class ActionRunner {
     if (pg.isRunning()) {
       pg.setStandbyRole(a.role());
     }
+    boolean unchanged = recovery.equals(pg.recoveryTarget()) && pg.isRunning();
+    boolean keptWhilePaused = !unchanged && !a.mayRestart() && pg.isRunning();
     if (a.role() == PostgresRole.STANDBY_LEADER) {
-      reportRemoteStreaming(recovery);
+      reportRemoteStreaming(keptWhilePaused ? pg.recoveryTarget() : recovery);
+    } else {
+      remoteStreaming.forget();
     }
-    if (recovery.equals(pg.recoveryTarget()) && pg.isRunning()) {
+    if (unchanged) {
       return Future.succeededFuture(true);
     }
-    if (!a.mayRestart() && pg.isRunning()) {
+    if (keptWhilePaused) {
       LOG.info("not changing the upstream to {} while paused", a.member());
       return Future.succeededFuture(true);
     }
@@ -838,20 +842,18 @@ final class ActionRunner {
    * An unreachable remote primary does not cost the standby leader its key: PostgreSQL's WAL receiver keeps
    * retrying, {@code /patroni} shows the replication state, and the log says it once per change
    * (docs/standby-cluster.md §4).
+   *
+   * @param following the recovery settings PostgreSQL has after this cycle (null when unknown)
    */
-  private void reportRemoteStreaming(RecoveryConfig recovery) {
-    if (observed == null || !observed.running() || !observed.inRecovery()) {
-      return;
+  private void reportRemoteStreaming(RecoveryConfig following) {
+    String from = following == null || following.source() == null ? "the WAL archive"
+        : following.source().memberName();
+    RemoteStreamingReport.Line line = remoteStreaming.observe(observed, from);
+    if (line != null && line.warning()) {
+      LOG.warn(line.text());
+    } else if (line != null) {
+      LOG.info(line.text());
     }
-    boolean streaming = "streaming".equals(observed.replicationState());
-    String from = recovery.source() == null ? "the WAL archive" : recovery.source().memberName();
-    if (!streaming && !remoteNotStreamingLogged) {
-      LOG.warn("standby leader is not streaming from {} (replication state: {}); PostgreSQL keeps retrying", from,
-          observed.replicationState() == null ? "none" : observed.replicationState());
-    } else if (streaming && remoteNotStreamingLogged) {
-      LOG.info("standby leader streams from {} again", from);
-    }
-    remoteNotStreamingLogged = !streaming;
   }
 
   /** Writes {@code recovery} and (re)starts or reloads as needed, then records the standby role played. */
