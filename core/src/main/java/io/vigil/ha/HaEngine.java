@@ -74,12 +74,15 @@ public final class HaEngine {
 
   /**
    * Whether the loop should run the diverged-LSN check against the leader (docs/ha-rules.md §2.7 rewind, "The check") and
-   * pass the verdict as {@link LocalState#divergence()}: a check is pending, and a leader other than this node
-   * runs as primary.
+   * pass the verdict as {@link LocalState#divergence()}: a check is pending, no long action is running, and a
+   * leader other than this node runs as primary. Patroni checks inside the cycle, never while an async action
+   * runs: the check reads pg_control of a stopped server, which a running crash recovery or pg_rewind is
+   * rewriting (and a second {@code postgres --single} would find the first one's lock file).
    */
   public static boolean divergenceCheckNeeded(ClusterView view, LocalState local, HaMemory memory) {
     Cluster c = view.cluster();
-    if (memory.rewind() != RewindState.CHECK || c == null || c.isUnlocked() || local.postgres().isPrimary()) {
+    if (memory.rewind() != RewindState.CHECK || local.longAction() != null || c == null || c.isUnlocked()
+        || local.postgres().isPrimary()) {
       return false;
     }
     String leader = c.leaderName();

@@ -1452,6 +1452,13 @@ class HaEngineTest {
         Locals.runningReplica("pg2").build(), HaMemory.initial()));
     assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithoutLeader().view(),
         Locals.runningReplica("pg2").build(), check));
+    // never beside a long action: a crash recovery or pg_rewind is rewriting the pg_control the check reads
+    assertEquals(true, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false).build(), check));
+    assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false)
+            .running("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, NOW_MILLIS)
+            .build(), check));
   }
 
   @Test
