@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vigil.async.AsyncExecutor;
+import io.vigil.cluster.Member;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
 import io.vigil.testing.Timing;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -40,6 +42,11 @@ class CrashedPrimaryRejoinIT {
   private record Node(String name, Settings settings, AsyncExecutor async, PostgresController pg) {
     ReplicationSource source() {
       return new ReplicationSource(name, "127.0.0.1", settings.postgresql().listen().port());
+    }
+
+    Member member() {
+      return new Member(name, 1, null, Map.of("conn_url", "postgres://" + settings.postgresql().connectAddress()
+          + "/postgres"));
     }
   }
 
@@ -78,6 +85,7 @@ class CrashedPrimaryRejoinIT {
   @Test
   void aFormerPrimaryLeftInArchiveRecoveryIsRecoveredOnlyBeforeItsRewind() throws Exception {
     await(a.async().tryRun("bootstrap", a.pg()::bootstrap).result());
+    slots(a);
     await(b.async().tryRun("clone", () -> b.pg().createReplica(a.source())).result());
     assertTrue(await(b.pg().follow(RecoveryConfig.following(a.source(), b.name()))));
     exec(a, "CREATE TABLE kept(i int); INSERT INTO kept VALUES (1)");
@@ -87,6 +95,7 @@ class CrashedPrimaryRejoinIT {
     // failover: pg-2 promotes while pg-1 still takes writes, then pg-1 is killed -9 (the watchdog)
     await(b.pg().promote());
     await(b.pg().checkpoint());
+    slots(b);
     exec(a, "CREATE TABLE diverged(i int); INSERT INTO diverged SELECT generate_series(1, 1000)");
     kill(a);
     assertEquals("in production", await(a.pg().controlData()).clusterState());
@@ -112,6 +121,12 @@ class CrashedPrimaryRejoinIT {
     assertEquals(2, s.timeline());
     assertEquals(List.of(false), column(a, "SELECT to_regclass('diverged') IS NOT NULL"));
     assertEquals(List.of(1), column(a, "SELECT i FROM kept"));
+  }
+
+  /** The leader's slots for the other member, as the HA loop keeps them (use_slots). */
+  private void slots(Node leader) throws Exception {
+    await(leader.pg().syncReplicationSlots(List.of(a.member(), b.member()), Map.of(), List.of(), Map.of(), false,
+        false));
   }
 
   private void kill(Node n) throws Exception {
