@@ -141,8 +141,12 @@ public sealed interface Action {
    */
   record Reinitialize(String from, boolean fromLeader) implements Action {}
 
-  /** Async {@code "doing crash recovery in a single user mode"}: {@code postgres --single} to a clean shut down. */
-  record CrashRecovery() implements Action {}
+  /**
+   * Async {@code "doing crash recovery in a single user mode"}: {@code postgres --single} to a clean shut down.
+   * {@code beforeRewind}: a pg_rewind follows, so a crashed replica's recovery ({@code in archive recovery}) is
+   * ended too; otherwise only a crashed primary's pg_control is recovered (docs/ha-rules.md §2.7).
+   */
+  record CrashRecovery(boolean beforeRewind) implements Action {}
 
   /** Cancel the running long action (kill a starting postmaster, abort a promote). */
   record CancelLongAction() implements Action {}

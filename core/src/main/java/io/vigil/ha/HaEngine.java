@@ -74,12 +74,15 @@ public final class HaEngine {
 
   /**
    * Whether the loop should run the diverged-LSN check against the leader (docs/ha-rules.md §2.7 rewind, "The check") and
-   * pass the verdict as {@link LocalState#divergence()}: a check is pending, and a leader other than this node
-   * runs as primary.
+   * pass the verdict as {@link LocalState#divergence()}: a check is pending, no long action is running, and a
+   * leader other than this node runs as primary. Patroni checks inside the cycle, never while an async action
+   * runs: the check reads pg_control of a stopped server, which a running crash recovery or pg_rewind is
+   * rewriting (and a second {@code postgres --single} would find the first one's lock file).
    */
   public static boolean divergenceCheckNeeded(ClusterView view, LocalState local, HaMemory memory) {
     Cluster c = view.cluster();
-    if (memory.rewind() != RewindState.CHECK || c == null || c.isUnlocked() || local.postgres().isPrimary()) {
+    if (memory.rewind() != RewindState.CHECK || local.longAction() != null || c == null || c.isUnlocked()
+        || local.postgres().isPrimary()) {
       return false;
     }
     String leader = c.leaderName();
@@ -636,6 +639,8 @@ public final class HaEngine {
 
     private String postgresNotRunning() {
       if (pg.running()) {
+        // Patroni resets _crash_recovery_started once PostgreSQL runs again: the next crash gets its own try
+        memory = memory.withCrashRecoveryTried(false);
         return null;
       }
       if (paused) {
@@ -676,16 +681,12 @@ public final class HaEngine {
         triggerDivergedCheck();
       }
       // pg_rewind and an honest WAL position for the race both need a clean shutdown first. As in Patroni's
-      // recover(), a crashed replica ("in archive recovery") gets none just because there is no leader: it
-      // restarts as a standby (the postgres side declines to end its recovery), and asking again every cycle
-      // would keep it down until some other member leads
-      boolean rewindPending = memory.rewind() == RewindState.CHECK || memory.rewind() == RewindState.NEED;
-      boolean crashedReplica = "in archive recovery".equals(dd.controlState());
-      if (dd.unclean() && !dd.backupLabel()
-          && (c.isUnlocked() && !crashedReplica
-              || rewindPending && settings.usePgRewind() && local.rewindPossible())) {
-        actions.add(new Action.CrashRecovery());
-        return "doing crash recovery in a single user mode";
+      // recover(), only a primary's pg_control ("in production", "in crash recovery", "shutting down") gets it
+      // here, when the cluster is unlocked or pg_rewind can run. A crashed replica ("in archive recovery") does
+      // not: ending its recovery writes WAL its primary never sent, so that happens only right before a
+      // pg_rewind that throws this WAL away again (rewindOrReinitialize)
+      if (dd.crashedAsPrimary() && mayTryCrashRecovery() && (c.isUnlocked() || rewindUsable())) {
+        return crashRecovery(false);
       }
       memory = memory.withRecovering(true);
       if (isLockOwner() && !standbyCluster()) {
@@ -1249,6 +1250,22 @@ public final class HaEngine {
       return message;
     }
 
+    private boolean rewindUsable() {
+      return settings.usePgRewind() && local.rewindPossible();
+    }
+
+    /** Single-user crash recovery runs at most once per stop (see {@link HaMemory#crashRecoveryTried()}). */
+    private boolean mayTryCrashRecovery() {
+      return !memory.crashRecoveryTried() && !local.dataDirectory().backupLabel();
+    }
+
+    /** @param beforeRewind a pg_rewind follows: a replica's pg_control ("in archive recovery") is recovered too */
+    private String crashRecovery(boolean beforeRewind) {
+      memory = memory.withCrashRecoveryTried(true);
+      actions.add(new Action.CrashRecovery(beforeRewind));
+      return "doing crash recovery in a single user mode";
+    }
+
     /** docs/ha-rules.md §2.7 rewind and reinit: act on the diverged-LSN verdict and on a finished pg_rewind. */
     private String rewindOrReinitialize(Target target) {
       RewindState state = memory.rewind();
@@ -1265,7 +1282,13 @@ public final class HaEngine {
         return null;
       }
       if (state == RewindState.NEED) {
-        if (settings.usePgRewind() && local.rewindPossible()) {
+        if (rewindUsable()) {
+          if (!pg.running() && "in archive recovery".equals(local.dataDirectory().controlState())
+              && mayTryCrashRecovery()) {
+            // Patroni's _handle_rewind_or_reinitialize: pg_rewind needs a cleanly shut down target, and the
+            // WAL this recovery writes is rewound right after
+            return crashRecovery(true);
+          }
           String message = "running pg_rewind from " + leader;
           actions.add(new Action.Rewind(leader, message));
           return message;

@@ -23,6 +23,9 @@ import io.vigil.postgres.PostgresRole;
  * @param lastRole the role PostgreSQL last had while running (a crashed primary restarts in place), or null
  * @param ssnChange the synchronous_standby_names this primary last saw and its flush LSN at that moment; null
  *     until a primary in synchronous mode first looks (see {@link SsnChange})
+ * @param crashRecoveryTried single-user crash recovery was started since PostgreSQL last ran (Patroni's
+ *     {@code _crash_recovery_started}): it is tried once, so that a run that leaves pg_control unclean (or is
+ *     declined) cannot be asked for again every cycle
  */
 public record HaMemory(
     Long raceBackoffStartMillis,
@@ -36,7 +39,8 @@ public record HaMemory(
     boolean startupDone,
     boolean lostRace,
     PostgresRole lastRole,
-    SsnChange ssnChange) {
+    SsnChange ssnChange,
+    boolean crashRecoveryTried) {
 
   /**
    * Patroni's {@code _primary_flush_lsn}: the primary's flush LSN when it first saw {@code value} as its
@@ -64,7 +68,7 @@ public record HaMemory(
   /** The memory of an agent that just started. */
   public static HaMemory initial() {
     return new HaMemory(null, null, RewindState.INITIAL, BootstrapPhase.NONE, false, null, null, false, false, false,
-        null, null);
+        null, null, false);
   }
 
   /** What the runner records when {@link Action.AcquireLeaderKey} answered false (another node won). */
@@ -74,61 +78,66 @@ public record HaMemory(
 
   public HaMemory withRaceBackoffStart(Long millis) {
     return new HaMemory(millis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withLastWalPosition(Long lsn) {
     return new HaMemory(raceBackoffStartMillis, lsn, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withRewind(RewindState state) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, state, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withBootstrap(BootstrapPhase phase) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, phase, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withRecovering(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, value, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withStartingSince(Long millis) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, millis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withPrePromoteFailedAt(Long millis) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        millis, paused, startupDone, lostRace, lastRole, ssnChange);
+        millis, paused, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withPaused(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, value, startupDone, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, value, startupDone, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withStartupDone(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, value, lostRace, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, value, lostRace, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withLostRace(boolean value) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, value, lastRole, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, value, lastRole, ssnChange, crashRecoveryTried);
   }
 
   public HaMemory withSsnChange(SsnChange change) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, change);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, change, crashRecoveryTried);
   }
 
   public HaMemory withLastRole(PostgresRole role) {
     return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
-        prePromoteFailedAtMillis, paused, startupDone, lostRace, role, ssnChange);
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, role, ssnChange, crashRecoveryTried);
+  }
+
+  public HaMemory withCrashRecoveryTried(boolean value) {
+    return new HaMemory(raceBackoffStartMillis, lastWalPosition, rewind, bootstrap, recovering, startingSinceMillis,
+        prePromoteFailedAtMillis, paused, startupDone, lostRace, lastRole, ssnChange, value);
   }
 }

@@ -79,10 +79,13 @@ public record LocalState(
       };
     }
 
-    /** Left running or mid-recovery by a crash: single-user crash recovery makes it cleanly shut down. */
-    public boolean unclean() {
+    /**
+     * A primary left running or mid-shutdown by a crash (Patroni's recover(): {@code in production},
+     * {@code in crash recovery}, {@code shutting down}): single-user crash recovery makes it cleanly shut down.
+     */
+    public boolean crashedAsPrimary() {
       return controlState != null && switch (controlState) {
-        case "in production", "in crash recovery", "in archive recovery", "shutting down" -> true;
+        case "in production", "in crash recovery", "shutting down" -> true;
         default -> false;
       };
     }

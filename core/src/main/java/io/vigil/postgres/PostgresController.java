@@ -513,7 +513,16 @@ public final class PostgresController {
    *     recovery at its next start) or when a backup_label exists
    */
   public Future<Boolean> crashRecovery() {
-    return blocking(() -> new Rewinder(parts).crashRecoveryBlocking());
+    return crashRecovery(false);
+  }
+
+  /**
+   * @param beforeRewind a pg_rewind follows (docs/ha-rules.md §2.7): a crashed replica ({@code in archive
+   *     recovery}) gets single-user crash recovery too, as pg_rewind needs a cleanly shut down target
+   * @return true when the cluster is now cleanly shut down
+   */
+  public Future<Boolean> crashRecovery(boolean beforeRewind) {
+    return blocking(() -> new Rewinder(parts).crashRecoveryBlocking(beforeRewind));
   }
 
   /**

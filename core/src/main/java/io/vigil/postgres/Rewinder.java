@@ -74,7 +74,7 @@ final class Rewinder {
     return parts.blocking(() -> {
       ControlData cd = parts.tools().controlData();
       if (!cd.shutDownCleanly()) {
-        crashRecoveryBlocking();
+        crashRecoveryBlocking(false);
         cd = parts.tools().controlData();
       }
       if ("shut down".equals(cd.clusterState())) {
@@ -119,7 +119,9 @@ final class Rewinder {
     return parts.blocking(() -> {
       parts.async().progress("stopping PostgreSQL before pg_rewind", -1);
       parts.process().stop(StopMode.FAST, parts.pgCtlTimeout(), null);
-      crashRecoveryBlocking();
+      // a replica that crashed ("in archive recovery") is recovered too: pg_rewind refuses an unclean target
+      // and throws away the WAL this recovery writes
+      crashRecoveryBlocking(true);
       return null;
     })
         .compose(v -> checkpointOnLeader(leader))
@@ -206,11 +208,14 @@ final class Rewinder {
   /**
    * Runs {@code postgres --single} (stdin /dev/null) when pg_control says a primary was not shut down cleanly
    * ({@code in production}, {@code in crash recovery}, {@code shutting down}) and no backup_label exists, so that
-   * pg_rewind and the divergence check see a consistent pg_control. A crashed replica is left alone.
+   * pg_rewind and the divergence check see a consistent pg_control. A crashed replica ({@code in archive
+   * recovery}) is left alone unless {@code beforeRewind}: ending its recovery writes WAL of its own (the
+   * end-of-recovery checkpoint) that its primary never sent, which only a pg_rewind right after may undo
+   * (Patroni's {@code _handle_rewind_or_reinitialize}).
    *
    * @return true when the cluster is (now) cleanly shut down
    */
-  boolean crashRecoveryBlocking() throws IOException {
+  boolean crashRecoveryBlocking(boolean beforeRewind) throws IOException {
     if (parts.process().isRunning()) {
       throw new PostgresException("crash recovery needs PostgreSQL stopped");
     }
@@ -218,9 +223,7 @@ final class Rewinder {
     if (cd.shutDownCleanly()) {
       return true;
     }
-    if (cd.clusterState().contains("archive recovery")) {
-      // a crashed replica just restarts as a replica; ending its recovery here would write WAL of its own
-      // (the end-of-recovery checkpoint) that its primary never sent
+    if (cd.clusterState().contains("archive recovery") && !beforeRewind) {
       LOG.info("no crash recovery for a replica (cluster state '{}')", cd.clusterState());
       return false;
     }

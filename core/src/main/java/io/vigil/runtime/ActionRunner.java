@@ -224,9 +224,9 @@ final class ActionRunner {
       return rewind(a);
     } else if (action instanceof Action.Reinitialize a) {
       return reinitialize(a);
-    } else if (action instanceof Action.CrashRecovery) {
+    } else if (action instanceof Action.CrashRecovery a) {
       return startLongAction("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY,
-          () -> pg.crashRecovery().mapEmpty());
+          () -> pg.crashRecovery(a.beforeRewind()).mapEmpty());
     } else if (action instanceof Action.CancelLongAction) {
       async.cancel();
       return Future.succeededFuture(true);

@@ -320,6 +320,19 @@ public final class HaLoopVerticle extends AbstractVerticle {
         + LeaseGuard.SAFETY_MARGIN_MILLIS / 1000 + " s");
   }
 
+  /**
+   * LeaseGuard's "found to belong to someone else": the DCS answered, another member (or nobody) holds the key,
+   * PostgreSQL is down and no long action of ours may bring it up. Nothing writable is left to guard. A guard
+   * kept past this point (an agent frozen beyond ttl while the watchdog killed its postmaster) would stop the
+   * first PostgreSQL the node starts next, even a replica right after pg_rewind, leaving it to crash recovery
+   * again. A start as primary needs the key first, and the write that wins it arms the guard again.
+   */
+  static boolean leaseGone(ClusterView view, LocalState local) {
+    Cluster c = view.cluster();
+    return view.dcsReachable() && c != null && !local.name().equals(c.leaderName())
+        && !local.postgres().running() && local.longAction() == null;
+  }
+
   /** PostgreSQL may be running as a primary, as far as this agent last saw or was told. */
   private boolean mayBeWritablePrimary() {
     return pg.isRunning() && (lastPostgres == null || lastPostgres.isPrimary() || !lastPostgres.running());
@@ -540,6 +553,10 @@ public final class HaLoopVerticle extends AbstractVerticle {
   /** @return the delay until the next cycle, in ms from the cycle's start */
   private Future<Long> decideAndAct(Inputs in, BooleanSupplier abandoned) {
     warnIfWatchdogKeepsThisNodeOutOfTheRace(in);
+    if (leaseGuard.holding() && leaseGone(in.view(), in.local()) && !pg.isRunning()) {
+      LOG.info("the leader key is not ours and PostgreSQL is down: nothing left for the lease guard to protect");
+      leaseGuard.dropped();
+    }
     Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
     state.memory = decision.memory();
     state.completed = null;

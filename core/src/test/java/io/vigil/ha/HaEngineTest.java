@@ -225,7 +225,7 @@ class HaEngineTest {
         row("§2.7 crashed former primary without the key runs crash recovery first",
             Clusters.initializedWithLeader().view(),
             Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).build(),
-            List.of(DISABLE_WATCHDOG, new CrashRecovery(), TOUCH),
+            List.of(DISABLE_WATCHDOG, new CrashRecovery(false), TOUCH),
             "doing crash recovery in a single user mode"),
         row("§2.7 lock holder whose pg_control shows a standby starts read-only",
             Clusters.initializedWithLeader().withLeader("pg2").view(),
@@ -1087,7 +1087,7 @@ class HaEngineTest {
             Configs.defaults().standbyCluster(), started().withLastRole(PostgresRole.PRIMARY),
             Clusters.initializedWithLeader().view(),
             Locals.crashedPrimary("pg1").build(),
-            List.of(DISABLE_WATCHDOG, new CrashRecovery(), TOUCH),
+            List.of(DISABLE_WATCHDOG, new CrashRecovery(false), TOUCH),
             "doing crash recovery in a single user mode"),
         row("§2.1.8 primary start timed out and a replica can take over: demote",
             Configs.defaults(), started().withStartingSince(NOW_MILLIS - 301_000),
@@ -1126,11 +1126,80 @@ class HaEngineTest {
             Locals.stoppedReplica("pg2").build(),
             List.of(TOUCH),
             "failed to start postgres"),
-        row("§2.7 crashed replica with a pending rewind check runs crash recovery first",
+        // a crashed replica's recovery is ended only right before pg_rewind (Patroni's
+        // _handle_rewind_or_reinitialize); without a verdict it restarts as a standby
+        row("§2.7 crashed replica with a pending rewind check and no verdict yet: start as a secondary",
             Configs.defaults(), started().withRewind(RewindState.CHECK),
             Clusters.initializedWithLeader().view(),
             Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false).build(),
-            List.of(new CrashRecovery(), TOUCH),
+            List.of(new StartPostgres(PostgresRole.REPLICA, "pg1", false, null, "restarting after failure"), TOUCH),
+            "starting as a secondary"),
+        row("§2.7 crashed replica not diverged: start as a secondary, no crash recovery",
+            Configs.defaults(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().view(),
+            Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false).diverged(false).build(),
+            List.of(new StartPostgres(PostgresRole.REPLICA, "pg1", false, null, "restarting after failure"), TOUCH),
+            "starting as a secondary"),
+        row("§2.7 crashed replica diverged: crash recovery before pg_rewind",
+            Configs.defaults(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().view(),
+            Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false).diverged(true).build(),
+            List.of(new CrashRecovery(true), TOUCH),
+            "doing crash recovery in a single user mode"),
+        row("§2.7 crashed former primary, started as a standby once, diverged: crash recovery before pg_rewind",
+            Configs.defaults(), started().withRewind(RewindState.CHECK).withLastRole(PostgresRole.PRIMARY),
+            Clusters.initializedWithLeader().view(),
+            Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).withRole(null)
+                .withControlData("in archive recovery", true, false).diverged(true).build(),
+            List.of(DISABLE_WATCHDOG, new CrashRecovery(true), TOUCH),
+            "doing crash recovery in a single user mode"),
+        row("§2.7 crashed replica needing a rewind, crash recovery already tried: pg_rewind (no second try)",
+            Configs.defaults(), started().withRewind(RewindState.NEED).withCrashRecoveryTried(true),
+            Clusters.initializedWithLeader().view(),
+            Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false)
+                .finished("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, true).build(),
+            List.of(new Rewind("pg1", "running pg_rewind from pg1"), TOUCH),
+            "running pg_rewind from pg1"),
+        row("§2.7 crashed replica cleanly shut down by crash recovery: pg_rewind",
+            Configs.defaults(), started().withRewind(RewindState.NEED).withCrashRecoveryTried(true),
+            Clusters.initializedWithLeader().view(),
+            Locals.stoppedReplica("pg2").withControlData("shut down", true, false)
+                .finished("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, true).build(),
+            List.of(new Rewind("pg1", "running pg_rewind from pg1"), TOUCH),
+            "running pg_rewind from pg1"),
+        row("§2.7 crashed replica diverged, pg_rewind impossible: reinitialize when allowed, no crash recovery",
+            Configs.defaults().removeDataDirectoryOnDivergedTimelines(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().view(),
+            Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false).diverged(true)
+                .rewindImpossible().build(),
+            List.of(new Reinitialize(null, false), TOUCH),
+            "reinitializing due to diverged timelines"),
+        row("§2.7 crashed former primary, crash recovery already tried: no second run, start as a secondary",
+            Configs.defaults(), started().withRewind(RewindState.CHECK).withCrashRecoveryTried(true),
+            Clusters.initializedWithLeader().view(),
+            Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE)
+                .finished("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, false).build(),
+            List.of(DISABLE_WATCHDOG,
+                new StartPostgres(PostgresRole.REPLICA, "pg1", false, null, "restarting after failure"), TOUCH),
+            "starting as a secondary"),
+        row("§2.7 crashed former primary, crash recovery tried, diverged: pg_rewind",
+            Configs.defaults(), started().withRewind(RewindState.CHECK).withCrashRecoveryTried(true),
+            Clusters.initializedWithLeader().view(),
+            Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).diverged(true).build(),
+            List.of(DISABLE_WATCHDOG, new Rewind("pg1", "running pg_rewind from pg1"), TOUCH),
+            "running pg_rewind from pg1"),
+        row("§2.7 crashed former primary, pg_rewind impossible and a leader exists: no crash recovery",
+            Configs.defaults().noRewind().removeDataDirectoryOnDivergedTimelines(), started(),
+            Clusters.initializedWithLeader().view(),
+            Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).rewindImpossible().build(),
+            List.of(DISABLE_WATCHDOG,
+                new StartPostgres(PostgresRole.REPLICA, "pg1", false, null, "restarting after failure"), TOUCH),
+            "starting as a secondary"),
+        row("§2.7 crashed former primary, pg_rewind impossible, no leader: crash recovery for the race",
+            Configs.defaults().noRewind(), started(),
+            Clusters.initializedWithoutLeader().view(),
+            Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).rewindImpossible().build(),
+            List.of(DISABLE_WATCHDOG, new CrashRecovery(false), TOUCH),
             "doing crash recovery in a single user mode"),
         row("§2.7 crashed replica, nothing pending: start as a secondary",
             Configs.defaults(), started(),
@@ -1306,6 +1375,49 @@ class HaEngineTest {
     assertEquals(true, d.memory().recovering());
   }
 
+  /**
+   * The frozen-leader case (a former primary killed -9, then started as a standby once, so pg_control says
+   * {@code in archive recovery}) walked cycle by cycle: one crash recovery, then pg_rewind, then a standby. The
+   * crash recovery here changes nothing on disk, as the postgres side used to decline it: the engine must not
+   * ask for it again (it did, every cycle, and the node never came back).
+   */
+  @Test
+  void aCrashedFormerPrimaryReachesPgRewindWithOneCrashRecoveryAtMost() {
+    ClusterView view = Clusters.initializedWithLeader().view();
+    Locals stopped = Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, false);
+    HaMemory memory = started().withLastRole(PostgresRole.PRIMARY);
+
+    Decision first = engine.decide(view, stopped.diverged(true).build(), memory.withRewind(RewindState.CHECK),
+        SETTINGS);
+    assertEquals(List.of(new CrashRecovery(true), TOUCH), first.actions());
+    assertEquals(RewindState.NEED, first.memory().rewind());
+
+    Decision second = engine.decide(view, Locals.stoppedReplica("pg2")
+        .withControlData("in archive recovery", true, false)
+        .finished("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, true).build(),
+        first.memory(), SETTINGS);
+    assertEquals(List.of(new Rewind("pg1", "running pg_rewind from pg1"), TOUCH), second.actions());
+
+    // pg_rewind leaves pg_control in archive recovery with a backup_label: start following the leader
+    Decision third = engine.decide(view, Locals.stoppedReplica("pg2").withControlData("in archive recovery", true, true)
+        .finished("running pg_rewind from pg1", LongAction.Kind.REWIND, true).build(), second.memory(), SETTINGS);
+    assertEquals(List.of(new StartPostgres(PostgresRole.REPLICA, "pg1", false, null, "restarting after failure"),
+        TOUCH), third.actions());
+    assertEquals(RewindState.SUCCESS, third.memory().rewind());
+  }
+
+  @Test
+  void crashRecoveryIsTriedAgainOnlyAfterPostgresRanAgain() {
+    HaMemory tried = started().withCrashRecoveryTried(true);
+    Decision running = engine.decide(Clusters.initializedWithLeader().view(), Locals.runningReplica("pg2").build(),
+        tried, SETTINGS);
+    assertEquals(false, running.memory().crashRecoveryTried());
+    Decision crashed = engine.decide(Clusters.initializedWithoutLeader().view(),
+        Locals.crashedPrimary("pg2").withLeaderKey(LeaderKeyWrite.NONE).build(), running.memory(), SETTINGS);
+    assertEquals(List.of(DISABLE_WATCHDOG, new CrashRecovery(false), TOUCH), crashed.actions());
+    assertEquals(true, crashed.memory().crashRecoveryTried());
+  }
+
   @Test
   void asksForPeerStatusesOnlyWhenTheyMatter() {
     assertEquals(true, HaEngine.peerStatusesNeeded(Clusters.initializedWithoutLeader().view(),
@@ -1340,6 +1452,13 @@ class HaEngineTest {
         Locals.runningReplica("pg2").build(), HaMemory.initial()));
     assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithoutLeader().view(),
         Locals.runningReplica("pg2").build(), check));
+    // never beside a long action: a crash recovery or pg_rewind is rewriting the pg_control the check reads
+    assertEquals(true, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false).build(), check));
+    assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false)
+            .running("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, NOW_MILLIS)
+            .build(), check));
   }
 
   @Test

@@ -340,6 +340,79 @@ class HaInvariantsTest {
     assertEquals(List.of(new Action.Demote(DemoteMode.OFFLINE, null)), notProbed.decision().actions());
   }
 
+  /**
+   * A stopped node never asks for single-user crash recovery twice before PostgreSQL runs again, whatever
+   * pg_control says and however the divergence check answers, even when the crash recovery changes nothing on
+   * disk (declined, or failed): asking again every cycle kept a former primary down forever. A crash recovery
+   * that ends a replica's recovery is only asked for when pg_rewind follows.
+   */
+  @Test
+  void aStoppedNodeTriesCrashRecoveryAtMostOnce() {
+    List<String> controlStates = List.of("in production", "in crash recovery", "shutting down", "in archive recovery",
+        "shut down", "shut down in recovery");
+    List<Configs> settings = List.of(Configs.defaults(), Configs.defaults().noRewind(),
+        Configs.defaults().noRewind().removeDataDirectoryOnDivergedTimelines(), Configs.defaults().standbyCluster());
+    List<Clusters> clusters = List.of(Clusters.initializedWithLeader(), Clusters.initializedWithoutLeader());
+    int cases = 0;
+    for (String controlState : controlStates) {
+      for (Configs configs : settings) {
+        for (int view = 0; view < clusters.size(); view++) {
+          for (RewindState rewind : RewindState.values()) {
+            for (LocalState.Divergence verdict : new LocalState.Divergence[] {null, LocalState.Divergence.DIVERGED,
+                LocalState.Divergence.NOT_DIVERGED}) {
+              for (boolean formerPrimary : new boolean[] {true, false}) {
+                cases++;
+                walkStoppedNode(controlState, configs.settings(),
+                    view == 0 ? Clusters.initializedWithLeader().view() : Clusters.initializedWithoutLeader().view(),
+                    rewind, verdict, formerPrimary);
+              }
+            }
+          }
+        }
+      }
+    }
+    assertEquals(controlStates.size() * settings.size() * clusters.size() * RewindState.values().length * 3 * 2,
+        cases);
+  }
+
+  private static void walkStoppedNode(String controlState, HaSettings settings, ClusterView view, RewindState rewind,
+      LocalState.Divergence verdict, boolean formerPrimary) {
+    HaMemory memory = HaMemory.initial().withStartupDone(true).withRewind(rewind)
+        .withLastRole(formerPrimary ? PostgresRole.PRIMARY : PostgresRole.REPLICA);
+    LongAction.Completed completed = null;
+    int crashRecoveries = 0;
+    StringBuilder trail = new StringBuilder();
+    for (int cycle = 0; cycle < 6; cycle++) {
+      Locals l = (formerPrimary ? Locals.crashedPrimary("pg2").withRole(null) : Locals.stoppedReplica("pg2"))
+          .withLeaderKey(LeaderKeyWrite.NONE).withControlData(controlState, !formerPrimary, false);
+      if (verdict != null) {
+        l.diverged(verdict == LocalState.Divergence.DIVERGED);
+      }
+      LocalState local = l.build();
+      local = new LocalState(local.name(), local.tags(), local.postgres(), local.dataDirectory(), null, completed,
+          local.leaderKey(), local.nowMillis(), local.now(), false, local.requests(), local.synchronousStandbyNames(),
+          local.rewindPossible(), local.divergence(), local.watchdog());
+      Decision d = engine.decide(view, local, memory, settings);
+      trail.append("\n  ").append(d.message()).append(' ').append(d.actions());
+      completed = null;
+      for (Action a : d.actions()) {
+        if (a instanceof Action.CrashRecovery cr) {
+          crashRecoveries++;
+          // pg_control unchanged: the worst case, a run that declined or failed
+          completed = new LongAction.Completed(new LongAction("doing crash recovery in a single user mode",
+              LongAction.Kind.CRASH_RECOVERY, 0), true);
+          if (cr.beforeRewind()) {
+            assertEquals(RewindState.NEED, d.memory().rewind(), "a replica's recovery ended without a rewind" + trail);
+            assertTrue(settings.usePgRewind(), "a replica's recovery ended without pg_rewind" + trail);
+          }
+        }
+      }
+      memory = d.memory();
+    }
+    assertTrue(crashRecoveries <= 1, "crash recovery asked for " + crashRecoveries + " times for '" + controlState
+        + "', rewind " + rewind + ", verdict " + verdict + ", former primary " + formerPrimary + trail);
+  }
+
   // ---- property style: many generated situations ------------------------------------------------------------
 
   @Test

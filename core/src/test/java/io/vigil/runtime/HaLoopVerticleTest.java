@@ -11,12 +11,17 @@ import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Leader;
 import io.vigil.cluster.Member;
 import io.vigil.ha.ClusterView;
+import io.vigil.ha.LocalState;
+import io.vigil.ha.LongAction;
+import io.vigil.postgres.PostgresRole;
+import io.vigil.postgres.PostgresState;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The loop's pure pieces: the cycle deadline and who is asked before a leader race. */
+/** The loop's pure pieces: the cycle deadline, who is asked before a leader race, when the lease guard stands down. */
 class HaLoopVerticleTest {
 
   @Test
@@ -148,5 +153,35 @@ class HaLoopVerticleTest {
     assertFalse(HaLoopVerticle.configChanged(applied, new ClusterConfig(0, Map.of("ttl", 30))));
     assertTrue(HaLoopVerticle.configChanged(null, new ClusterConfig(0, Map.of())), "the first one read");
     assertFalse(HaLoopVerticle.configChanged(applied, null), "no config key: keep what was applied");
+  }
+
+  private static LocalState local(boolean running, LongAction longAction) {
+    PostgresState pg = new PostgresState(running ? "running" : "crashed", PostgresRole.PRIMARY, false, running, false,
+        "7000000000000000001", 1, running ? 100L : null, null, null, null, null, false, null, List.of(), null, 150018,
+        null, false, Map.of(), 1_000_000);
+    return new LocalState("pg1", null, pg, null, longAction, null, null, 1_000_000, Instant.EPOCH, false, null, null,
+        true, null, null);
+  }
+
+  /**
+   * A leader frozen past ttl whose postmaster the watchdog killed: once the DCS shows another leader and nothing
+   * of ours runs or starts, its old lease is gone; kept, the guard stopped the replica it started after pg_rewind.
+   */
+  @Test
+  void theLeaseGuardStandsDownOnlyWhenTheKeyIsAnothersAndNothingOfOursRuns() {
+    ClusterView otherLeads = ClusterView.of(cluster("pg2", null, member("pg1", null), member("pg2", null)));
+    ClusterView nobodyLeads = ClusterView.of(cluster(null, null, member("pg1", null), member("pg2", null)));
+    ClusterView iLead = ClusterView.of(cluster("pg1", null, member("pg1", null), member("pg2", null)));
+    LongAction start = new LongAction("restarting after failure", LongAction.Kind.START, 1_000_000);
+    assertTrue(HaLoopVerticle.leaseGone(otherLeads, local(false, null)));
+    assertTrue(HaLoopVerticle.leaseGone(nobodyLeads, local(false, null)));
+    // still the key holder: a crashed primary restarts in place on its lease
+    assertFalse(HaLoopVerticle.leaseGone(iLead, local(false, null)));
+    // a primary still running without the key: the guard stays until it is stopped
+    assertFalse(HaLoopVerticle.leaseGone(otherLeads, local(true, null)));
+    // a start decided while the key was ours may still bring up a primary
+    assertFalse(HaLoopVerticle.leaseGone(otherLeads, local(false, start)));
+    // the DCS did not answer: who holds the key is unknown
+    assertFalse(HaLoopVerticle.leaseGone(ClusterView.unreachable(otherLeads.cluster()), local(false, null)));
   }
 }
