@@ -130,9 +130,10 @@ class CallbacksIT {
 
   private void killedLeaderIsReplacedAndAFailingPrePromoteKeepsItsNodeFromPromoting(TestCluster cluster,
       AgentNode c0, AgentNode c1, AgentNode c2) throws IOException {
-    // c0 sits out the race at first: c2, the only candidate, must take the key and be stopped by its pre_promote
+    // c0 sits out the race at first: c2, the only candidate, must take the key and be stopped by its pre_promote.
+    // POST /reload, not SIGHUP: a JVM started with SIGHUP ignored (under nohup) cannot catch it
     c0.editConfig(yaml -> yaml.replace("tags:\n  nofailover: false", "tags:\n  nofailover: true"));
-    c0.sighup();
+    assertEquals(202, c0.call("POST", "/reload", null).code(), "POST /reload");
     Timing.await("c0 tagged nofailover", STEP, () -> c0.status() != null
         && c0.status().path("tags").path("nofailover").asBoolean(false) ? Boolean.TRUE : null, cluster::describe);
 
@@ -146,7 +147,7 @@ class CallbacksIT {
         "c2 never ran on_role_change: " + callbackLines(c2));
 
     c0.editConfig(yaml -> yaml.replace("tags:\n  nofailover: true", "tags:\n  nofailover: false"));
-    c0.sighup();
+    assertEquals(202, c0.call("POST", "/reload", null).code(), "POST /reload");
     Timing.await("c0 as the new leader", STEP, () -> c0.get("/primary").code() == 200 ? Boolean.TRUE : null,
         cluster::describe);
     cluster.awaitStreaming(c0, List.of(c2), BOOT);
