@@ -211,9 +211,17 @@ public final class PostgresController {
 
   /** Fast stop, then start. Result as {@link #start()}. */
   public Future<Boolean> restart() {
+    return restart(null);
+  }
+
+  /** As {@link #restart()}; a non-null {@code roleAtStart} is recorded between the stop and the start. */
+  private Future<Boolean> restart(PostgresRole roleAtStart) {
     return blocking(() -> {
       process.setStateName("restarting");
       process.stop(StopMode.FAST, parts.pgCtlTimeout(), null);
+      if (roleAtStart != null) {
+        process.setRole(roleAtStart);
+      }
       try {
         return process.start(parts.pgCtlTimeout());
       } catch (RuntimeException e) {
@@ -320,7 +328,11 @@ public final class PostgresController {
     RecoveryConfig previous = config.recovery();
     config.setRecovery(target);
     if (!isRunning()) {
-      return start();
+      PostgresRole role = roleAtStart(target);
+      return blocking(() -> {
+        process.setRole(role);
+        return process.start(parts.pgCtlTimeout());
+      });
     }
     if (Objects.equals(previous, target)) {
       return blocking(() -> {
@@ -335,7 +347,26 @@ public final class PostgresController {
       LOG.info("following a new primary {}: reloading", target.source() == null ? "(none)" : target.source());
       return reload().map(true);
     }
-    return restart();
+    return restart(roleAtStart(target));
+  }
+
+  /**
+   * The role a server started for {@code target} has until a state query reads it: Patroni's {@code start} sets
+   * it before starting the postmaster (patroni/postgresql/__init__.py), and its {@code is_primary} falls back to
+   * it when the server cannot be queried. Without it, an old primary started as a replica by a demote would still
+   * count as the primary on a failed query (a busy server just started), and be demoted again, each time with
+   * on_stop and on_role_change callbacks Patroni never runs.
+   */
+  private PostgresRole roleAtStart(RecoveryConfig target) {
+    return roleAtStart(target, process.role());
+  }
+
+  /** {@link #roleAtStart(RecoveryConfig)} given the role known so far: a standby leader stays one. */
+  static PostgresRole roleAtStart(RecoveryConfig target, PostgresRole known) {
+    if (target == null) {
+      return PostgresRole.PRIMARY;
+    }
+    return known == PostgresRole.STANDBY_LEADER ? PostgresRole.STANDBY_LEADER : PostgresRole.REPLICA;
   }
 
   // ---------------------------------------------------------------------------------------------------------

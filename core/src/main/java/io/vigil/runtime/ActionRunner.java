@@ -185,8 +185,9 @@ final class ActionRunner {
       long sentAt = clockMillis.getAsLong();
       return dcs.takeLeaderKey().map(v -> {
         keyWritten(sentAt);
-        // the end of a bootstrap: patroni/ha.py post_bootstrap calls on_start once the cluster is initialized
-        callbacks.script(ScriptAction.ON_START, "primary");
+        // the end of a bootstrap: patroni/ha.py post_bootstrap calls on_start once the cluster is initialized, with
+        // the role bootstrap_standby_leader set when the cluster is a standby cluster
+        callbacks.script(ScriptAction.ON_START, global.isStandbyCluster() ? "standby_leader" : "primary");
         return true;
       });
     } else if (action instanceof Action.InitializeCluster a) {

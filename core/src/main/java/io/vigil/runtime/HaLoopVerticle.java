@@ -31,6 +31,7 @@ import io.vigil.ha.HaEngine;
 import io.vigil.ha.HaSettings;
 import io.vigil.ha.LeaderKeyWrite;
 import io.vigil.ha.LocalState;
+import io.vigil.ha.LongAction;
 import io.vigil.ha.PeerStatus;
 import io.vigil.postgres.ControlData;
 import io.vigil.postgres.PostgresController;
@@ -220,7 +221,8 @@ public final class HaLoopVerticle extends AbstractVerticle {
     long deadlineTimer = vertx.setTimer(deadline, id -> cycleOverran(generation, deadline));
     BooleanSupplier abandoned = () -> generation != cycleGeneration;
     gather()
-        .compose(in -> abandoned.getAsBoolean() ? Future.succeededFuture(null) : decideAndAct(in, abandoned))
+        .compose(in -> abandoned.getAsBoolean() ? Future.succeededFuture(null)
+            : in == null ? observeAgain() : decideAndAct(in, abandoned))
         .onComplete(ar -> {
           vertx.cancelTimer(deadlineTimer);
           if (abandoned.getAsBoolean()) {
@@ -376,7 +378,22 @@ public final class HaLoopVerticle extends AbstractVerticle {
 
   private record Inputs(ClusterView view, LocalState local) {}
 
+  /** The cycle's observations are dropped (see {@link #gather}): the next cycle runs at once. */
+  private Future<Long> observeAgain() {
+    wakePending = true;
+    return Future.succeededFuture(null);
+  }
+
+  /**
+   * PostgreSQL's state, the cluster and the local state of this cycle; null when they cannot be trusted together:
+   * a long action that ended while PostgreSQL and the DCS were read may have changed both after they answered (a
+   * graceful demote: PostgreSQL read as the writable primary, then stopped and started as a replica, the key
+   * released), and "nothing running" next to that old state would decide a second demote, with its on_stop and
+   * on_role_change. Patroni reads PostgreSQL only after it looked at its async executor (patroni/ha.py
+   * {@code _run_cycle}), so it never pairs them.
+   */
   private Future<Inputs> gather() {
+    LongAction runningBefore = state.running;
     Future<Cluster> cluster = dcs.loadCluster();
     Future<PostgresState> postgres = pg.state();
     Future<LocalState.DataDirectory> dataDir = pg.isRunning()
@@ -385,6 +402,10 @@ public final class HaLoopVerticle extends AbstractVerticle {
     return Future.join(cluster, postgres, dataDir).transform(ignored -> {
       if (postgres.failed()) {
         return Future.failedFuture(postgres.cause());
+      }
+      if (runningBefore != null && state.running != runningBefore) {
+        LOG.debug("{} ended while the cycle observed: observing again", runningBefore.name());
+        return Future.succeededFuture(null);
       }
       ClusterView view;
       dcsReadOk = cluster.succeeded();

@@ -34,6 +34,18 @@ class PgValuesTest {
   }
 
   @Test
+  void aServerStartedToFollowSomeoneIsAReplicaUntilAQueryReadsItsRole() {
+    // the old primary started as a replica by a demote: a failed state query must not find a primary in it
+    RecoveryConfig nobody = new RecoveryConfig(null, null, null, Map.of());
+    RecoveryConfig leader = RecoveryConfig.following(new ReplicationSource("pg-2", "127.0.0.1", 5433), "pg-1");
+    assertEquals(PostgresRole.REPLICA, PostgresController.roleAtStart(nobody, PostgresRole.PRIMARY));
+    assertEquals(PostgresRole.REPLICA, PostgresController.roleAtStart(leader, PostgresRole.PROMOTED));
+    assertEquals(PostgresRole.REPLICA, PostgresController.roleAtStart(leader, null));
+    assertEquals(PostgresRole.STANDBY_LEADER, PostgresController.roleAtStart(leader, PostgresRole.STANDBY_LEADER));
+    assertEquals(PostgresRole.PRIMARY, PostgresController.roleAtStart(null, PostgresRole.REPLICA));
+  }
+
+  @Test
   void rejectsMalformedLsn() {
     assertThrows(IllegalArgumentException.class, () -> Lsn.parse("12345"));
   }

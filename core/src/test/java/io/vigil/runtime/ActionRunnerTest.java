@@ -120,6 +120,65 @@ class ActionRunnerTest {
     assertEquals(List.of("Exit:0"), exitCodes, "Exit reached its runner");
   }
 
+  // --- the callback at the end of a bootstrap (docs/callbacks.md §1.2) ---
+
+  @Test
+  void theBootstrapsOnStartNamesThePrimaryOrTheStandbyLeader() throws Exception {
+    GlobalConfig plain = GlobalConfigParser.parse(Map.of("ttl", 20, "loop_wait", 2, "retry_timeout", 4)).config();
+    GlobalConfig standby = GlobalConfigParser.parse(Map.of("ttl", 20, "loop_wait", 2, "retry_timeout", 4,
+        "standby_cluster", Map.of("host", "10.0.0.1", "port", 5432))).config();
+    assertEquals(List.of("on_start primary"), scriptsAfterTakingTheKey(plain));
+    // patroni/ha.py bootstrap_standby_leader sets the role standby_leader before post_bootstrap's on_start
+    assertEquals(List.of("on_start standby_leader"), scriptsAfterTakingTheKey(standby));
+  }
+
+  private List<String> scriptsAfterTakingTheKey(GlobalConfig global) throws Exception {
+    Settings settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(), Map.of());
+    List<String> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vigil.callbacks.AgentCallbacks recording = new io.vigil.callbacks.AgentCallbacks() {
+      @Override
+      public void script(io.vigil.callbacks.ScriptAction action, String role) {
+        scripts.add(action.patroniName() + " " + role);
+      }
+
+      @Override
+      public io.vertx.core.Future<Boolean> allowPromotion() {
+        return io.vertx.core.Future.succeededFuture(true);
+      }
+
+      @Override
+      public void clusterSeen(Cluster cluster) {}
+
+      @Override
+      public void reloaded(Settings fresh) {}
+
+      @Override
+      public io.vertx.core.Future<Void> close() {
+        return io.vertx.core.Future.succeededFuture();
+      }
+    };
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      AsyncExecutor async = new AsyncExecutor(vertx);
+      PostgresController.create(vertx, settings, async).compose(pg -> {
+        ActionRunner runner = new ActionRunner(vertx, settings, new FaultyDcs(vertx, "pg1"), pg, async,
+            new LoopState(), new LeaseGuard(), HaLoopVerticle::nowMillis, () -> { }, code -> { },
+            io.vigil.watchdog.Watchdog.off());
+        runner.setCallbacks(recording);
+        return runner.run(new Decision(List.of(), "", HaMemory.initial(), null), Cluster.empty(), global, null,
+            () -> false).compose(x -> runner.execute(new Action.TakeLeaderKey()));
+      }).onComplete(ar -> {
+        if (ar.failed()) {
+          outcome.completeExceptionally(ar.cause());
+        } else {
+          outcome.complete(ar.result());
+        }
+      });
+    });
+    assertTrue(outcome.get(60, TimeUnit.SECONDS), "the key was taken");
+    return scripts;
+  }
+
   /** An instance of a record action with plain values: null, zero, false, an enum's first constant. */
   private static Action instance(Class<?> kind) throws Exception {
     assertTrue(kind.isRecord(), kind + " is a record");
