@@ -171,8 +171,13 @@ public final class AgentRuntime {
   @SuppressWarnings("sunapi")
   private static void installReloadSignal(Vertx vertx) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
           signal -> vertx.eventBus().send(Addresses.AGENT_RELOAD, "SIGHUP"));
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // the JVM keeps a signal its parent ignored (nohup, some supervisors) ignored and installs nothing
+        LOG.warn("SIGHUP was ignored when the agent started (nohup?), so it cannot trigger a reload: "
+            + "reload with POST /reload or vigilctl reload instead");
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled on this platform: reload with POST /reload instead");
     }
