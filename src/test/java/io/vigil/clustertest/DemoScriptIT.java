@@ -95,7 +95,11 @@ class DemoScriptIT {
    */
   private Demo start(Predicate<String> closeAfter) throws IOException {
     Path repo = Path.of(System.getProperty("vigil.repo", ".")).toAbsolutePath().normalize();
-    ProcessBuilder pb = new ProcessBuilder("setsid", repo.resolve("bin/demo").toString());
+    // a shell cannot trap a signal that was ignored when it started, and a build launched as a background job
+    // (`mvn verify &` in a script) passes SIGINT down ignored: perl (Debian's essential perl-base) puts Ctrl-C's
+    // default back for the demo, as a terminal would have it
+    ProcessBuilder pb = new ProcessBuilder("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"",
+        "setsid", repo.resolve("bin/demo").toString());
     pb.environment().put("VIGIL_DEMO_DIR", dir.toString());
     pb.environment().put("VIGIL_JAR",
         Path.of(System.getProperty("vigil.jar", "dist/target/vigil.jar")).toAbsolutePath().toString());
