@@ -283,12 +283,13 @@ public final class VigilCtl implements Callable<Integer> {
   static final String HELP_RESOURCE = "vigilctl-help.txt";
 
   /**
-   * {@code --help} or {@code -h} alone. Its text is fixed, so it is read from {@link #HELP_RESOURCE} instead of
+   * {@code --help} or {@code -h} alone, after global options only. Its text is fixed, so it is read from {@link #HELP_RESOURCE} instead of
    * being rendered by picocli from the commands' annotations at every run (README "vigilctl speed": the larger part
    * of {@code --help}'s start-up). Plain text, as patronictl's help: picocli would colour it on a terminal.
    */
   static boolean isBareHelp(String[] args) {
-    return args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]));
+    int i = afterGlobalOptions(args);
+    return i >= 0 && i == args.length - 1 && ("--help".equals(args[i]) || "-h".equals(args[i]));
   }
 
   /** The build-time text of a bare {@code --help}, null when the resource is missing (picocli renders it then). */
@@ -317,6 +318,15 @@ public final class VigilCtl implements Callable<Integer> {
    * option or command, a help or version flag, {@code --}, an argument file, or no command at all.
    */
   static String namedCommand(String[] args) {
+    int i = afterGlobalOptions(args);
+    return i >= 0 && i < args.length && COMMANDS.containsKey(args[i]) ? args[i] : null;
+  }
+
+  /**
+   * The index of the first argument that is not a global option ({@code -c}, {@code -d}, {@code -k} and their long
+   * forms, with their values); {@code args.length} when there is none; -1 at any other option.
+   */
+  private static int afterGlobalOptions(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--config-file") || a.equals("--dcs-url") || a.equals("--dcs")) {
@@ -335,16 +345,14 @@ public final class VigilCtl implements Callable<Integer> {
             break;
           }
           if (c != 'k') {
-            return null;
+            return a.equals("-h") ? i : -1;
           }
         }
-      } else if (COMMANDS.containsKey(a)) {
-        return a;
       } else {
-        return null;
+        return i;
       }
     }
-    return null;
+    return args.length;
   }
 
   /**

@@ -58,6 +58,20 @@ class VigilCtlParserTest {
   }
 
   @Test
+  void aBareHelpMayFollowTheGlobalOptionsButNoCommand() {
+    assertTrue(VigilCtl.isBareHelp(new String[] {"--help"}));
+    assertTrue(VigilCtl.isBareHelp(new String[] {"-h"}));
+    assertTrue(VigilCtl.isBareHelp(new String[] {"-c", "file.yml", "--help"}));
+    assertTrue(VigilCtl.isBareHelp(new String[] {"-kc", "file.yml", "-h"}));
+    assertTrue(VigilCtl.isBareHelp(new String[] {"--dcs-url=etcd3://h:2379", "--insecure", "--help"}));
+    assertFalse(VigilCtl.isBareHelp(new String[] {"list", "--help"}));
+    assertFalse(VigilCtl.isBareHelp(new String[] {"--help", "list"}));
+    assertFalse(VigilCtl.isBareHelp(new String[] {"-x", "--help"}));
+    assertFalse(VigilCtl.isBareHelp(new String[] {"-c", "--help"}));
+    assertFalse(VigilCtl.isBareHelp(new String[] {}));
+  }
+
+  @Test
   void theNamedCommandIsFoundAfterTheGlobalOptions() {
     assertEquals("list", VigilCtl.namedCommand(new String[] {"list"}));
     assertEquals("list", VigilCtl.namedCommand(new String[] {"-c", "list", "list"}));
