@@ -84,6 +84,8 @@ final class ActionRunner {
   private Cluster cluster;
   private GlobalConfig global;
   private PostgresState observed;
+  /** The last leader-key renewal sent; a release waits for it (see {@link #releaseLeaderKey}). */
+  private Future<Boolean> renewalInFlight = Future.succeededFuture(false);
   /** What the log said about the standby leader's streaming from the remote primary. */
   private final RemoteStreamingReport remoteStreaming = new RemoteStreamingReport();
 
@@ -317,7 +319,14 @@ final class ActionRunner {
       return Future.succeededFuture(false);
     }
     long sentAt = clockMillis.getAsLong();
-    return dcs.renewLeaderKey().transform(ar -> {
+    Future<Boolean> renewal = dcs.renewLeaderKey().transform(ar -> {
+      if (state.leaderKeyReleased) {
+        // the release began while this renewal was on its way (a graceful demote's, run beside the loop): what
+        // it wrote or confirmed is not ours any more, and the release deletes the key only after it answered
+        state.leaderKey = LeaderKeyWrite.LOST;
+        state.leaseConfirmed = false;
+        return Future.succeededFuture(false);
+      }
       if (!ar.succeeded() || !ar.result()) {
         state.leaseConfirmed = false;
       }
@@ -333,6 +342,8 @@ final class ActionRunner {
       keyWritten(sentAt);
       return writeStatusIfChanged(observed == null ? null : observed.walPosition()).map(true);
     });
+    renewalInFlight = renewal;
+    return renewal;
   }
 
   private Future<Void> writeStatusIfChanged(Long optime) {
@@ -346,9 +357,20 @@ final class ActionRunner {
     return dcs.writeStatus(status).onSuccess(v -> state.lastStatusWritten = status).otherwiseEmpty();
   }
 
-  /** Patroni's delete_leader: optime = the last checkpoint first, so replicas know how far the old leader got. */
+  /**
+   * Patroni's delete_leader: optime = the last checkpoint first, so replicas know how far the old leader got.
+   *
+   * <p>A graceful demote releases the key from its long action while the loop's cycles go on renewing it. From
+   * the moment the release begins no renewal counts, and the delete waits for the renewal in flight: one that
+   * answered after the delete would otherwise mark the key held again, or (etcd's create-if-absent branch)
+   * write it back, and the next cycle, seeing its own name in the key and the switchover request still there,
+   * demoted the node a second time, with a second on_stop and on_role_change.
+   */
   private Future<Boolean> releaseLeaderKey() {
-    Future<Void> optime = pg.controlData()
+    state.leaderKeyReleased = true;
+    state.leaseConfirmed = false;
+    Future<Void> optime = renewalInFlight.<Void>mapEmpty().otherwiseEmpty()
+        .compose(v -> pg.controlData())
         .compose(cd -> writeStatusIfChanged(cd.latestCheckpointLsn()))
         .otherwiseEmpty();
     return optime.compose(v -> dcs.releaseLeaderKey()).transform(ar -> {

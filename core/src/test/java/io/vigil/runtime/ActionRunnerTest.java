@@ -179,6 +179,59 @@ class ActionRunnerTest {
     return scripts;
   }
 
+  // --- a release beside a renewal in flight (a graceful demote runs beside the loop's cycles) ---
+
+  /**
+   * A graceful demote releases the key from its long action while a cycle's renewal may still be on its way.
+   * The delete must come after that renewal answered, and the renewal must not count: otherwise it marks the key
+   * held again (or, on etcd, writes it back), and the next cycle demotes the node a second time, with a second
+   * on_stop and on_role_change (CallbacksIT).
+   */
+  @Test
+  void aReleaseWaitsForTheRenewalInFlightWhichNoLongerCounts() throws Exception {
+    Settings settings = NodeFixtures.settings("pg1", base, PgFixtures.freePort(), PgFixtures.freePort(), Map.of());
+    GlobalConfig global = GlobalConfigParser.parse(Map.of("ttl", 20, "loop_wait", 2, "retry_timeout", 4)).config();
+    FaultyDcs dcs = new FaultyDcs(vertx, "pg1");
+    dcs.leaderTakenBy("pg1");
+    long renewalTakes = 400;
+    dcs.delay(FaultyDcs.Op.RENEW, renewalTakes);
+    LoopState state = new LoopState();
+    LeaseGuard guard = new LeaseGuard();
+    CompletableFuture<List<Boolean>> outcome = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      AsyncExecutor async = new AsyncExecutor(vertx);
+      PostgresController.create(vertx, settings, async).compose(pg -> {
+        ActionRunner runner = new ActionRunner(vertx, settings, dcs, pg, async, state, guard,
+            HaLoopVerticle::nowMillis, () -> { }, code -> { }, io.vigil.watchdog.Watchdog.off());
+        return runner.run(new Decision(List.of(), "", HaMemory.initial(), null), Cluster.empty(), global, null,
+            () -> false).compose(x -> {
+              io.vertx.core.Future<Boolean> renewal = runner.execute(new Action.RenewLeaderKey());
+              io.vertx.core.Future<Boolean> release = runner.execute(new Action.ReleaseLeaderKey());
+              return io.vertx.core.Future.all(renewal, release).map(all -> List.of(renewal.result(),
+                  release.result()));
+            });
+      }).onComplete(ar -> {
+        if (ar.failed()) {
+          outcome.completeExceptionally(ar.cause());
+        } else {
+          outcome.complete(ar.result());
+        }
+      });
+    });
+    List<Boolean> results = outcome.get(60, TimeUnit.SECONDS);
+    assertEquals(List.of(false, true), results, "the renewal does not count, the release does");
+    FaultyDcs.Call renew = dcs.calls(c -> c.op() == FaultyDcs.Op.RENEW).get(0);
+    FaultyDcs.Call release = dcs.calls(c -> c.op() == FaultyDcs.Op.RELEASE).get(0);
+    assertTrue(release.atMillis() >= renew.atMillis() + renewalTakes - 5,
+        "the delete waited for the renewal's answer: renew at " + renew.atMillis() + ", release at "
+            + release.atMillis());
+    CompletableFuture<List<Object>> after = new CompletableFuture<>();
+    vertx.runOnContext(v -> after.complete(List.of(state.leaderKey, state.leaderKeyReleased, guard.holding())));
+    assertEquals(List.of(io.vigil.ha.LeaderKeyWrite.NONE, true, false), after.get(5, TimeUnit.SECONDS),
+        "the key is released, not held again");
+    assertEquals(null, dcs.leader());
+  }
+
   /** An instance of a record action with plain values: null, zero, false, an enum's first constant. */
   private static Action instance(Class<?> kind) throws Exception {
     assertTrue(kind.isRecord(), kind + " is a record");
