@@ -64,14 +64,9 @@ class WatchdogVerticleTest {
     vertx.eventBus().publish(Addresses.HA_CYCLE, s);
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
+  private static void await(String what, BooleanSupplier done) {
+    io.vigil.testing.Timing.until(what, Duration.ofSeconds(10), Duration.ofMillis(10),
+        done::getAsBoolean);
   }
 
   @Test

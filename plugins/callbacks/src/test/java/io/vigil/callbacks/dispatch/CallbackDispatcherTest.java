@@ -75,16 +75,9 @@ class CallbackDispatcherTest {
     }
   }
 
-  private static <T> T await(java.util.function.Supplier<T> probe) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    T value;
-    while ((value = probe.get()) == null) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out");
-      }
-      Thread.sleep(20);
-    }
-    return value;
+  private static <T> T await(java.util.function.Supplier<T> probe) {
+    return io.vigil.testing.Timing.await("the dispatcher", java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofMillis(20), probe::get, () -> "nothing");
   }
 
   @Test

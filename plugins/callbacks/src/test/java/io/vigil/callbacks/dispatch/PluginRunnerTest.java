@@ -73,14 +73,9 @@ class PluginRunnerTest {
     };
   }
 
-  private void awaitSeen(int count) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (seen.size() < count) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("the plugin saw only " + seen);
-      }
-      Thread.sleep(10);
-    }
+  private void awaitSeen(int count) {
+    io.vigil.testing.Timing.await(count + " events seen by the plugin", java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofMillis(10), () -> seen.size() >= count ? Boolean.TRUE : null, seen::toString);
   }
 
   @Test
