@@ -1,25 +1,18 @@
 package io.vigil.postgres;
 
+import static io.vigil.postgres.PgNode.await;
+import static io.vigil.postgres.PgNode.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Row;
 import io.vigil.async.AsyncExecutor;
-import io.vigil.cluster.Member;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
-import io.vigil.testing.Timing;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,24 +24,11 @@ import org.junit.jupiter.api.Test;
  * node then streams from the new primary without its diverged writes.
  */
 class CrashedPrimaryRejoinIT {
-  private static final long TIMEOUT_SECONDS = 120;
-
   private Vertx vertx;
   private Path base;
   private Path sockets;
-  private Node a;
-  private Node b;
-
-  private record Node(String name, Settings settings, AsyncExecutor async, PostgresController pg) {
-    ReplicationSource source() {
-      return new ReplicationSource(name, "127.0.0.1", settings.postgresql().listen().port());
-    }
-
-    Member member() {
-      return new Member(name, 1, null, Map.of("conn_url", "postgres://" + settings.postgresql().connectAddress()
-          + "/postgres"));
-    }
-  }
+  private PgNode a;
+  private PgNode b;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -59,27 +39,16 @@ class CrashedPrimaryRejoinIT {
     b = node("pg-2", List.of());
   }
 
-  private Node node(String name, List<Option> initdb) throws Exception {
+  private PgNode node(String name, List<Option> initdb) throws Exception {
     Settings s = PgFixtures.settings(name, PgFixtures.postgresSettings(name, base.resolve(name),
         PgFixtures.freePort(), PgFixtures.parameters(sockets)), PgFixtures.bootstrap(initdb));
     AsyncExecutor async = new AsyncExecutor(vertx);
-    return new Node(name, s, async, await(PostgresController.create(vertx, s, async)));
+    return new PgNode(name, s, async, await(PostgresController.create(vertx, s, async)));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (Node n : new Node[] {a, b}) {
-      if (n != null) {
-        try {
-          await(n.pg().stop(StopMode.IMMEDIATE));
-        } catch (Exception e) {
-          // the test already failed; keep tearing down
-        }
-        await(n.pg().close());
-      }
-    }
-    await(vertx.close());
-    PgFixtures.deleteTree(base);
+    PgNode.tearDown(vertx, base, a, b);
   }
 
   @Test
@@ -88,7 +57,7 @@ class CrashedPrimaryRejoinIT {
     slots(a);
     await(b.async().tryRun("clone", () -> b.pg().createReplica(a.source())).result());
     assertTrue(await(b.pg().follow(RecoveryConfig.following(a.source(), b.name()))));
-    exec(a, "CREATE TABLE kept(i int); INSERT INTO kept VALUES (1)");
+    a.exec("CREATE TABLE kept(i int); INSERT INTO kept VALUES (1)");
     long primaryLsn = await(a.pg().state()).walPosition();
     poll(() -> b.pg().state(), s -> s.replayLsn() != null && s.replayLsn() >= primaryLsn, "replay on pg-2");
 
@@ -96,7 +65,7 @@ class CrashedPrimaryRejoinIT {
     await(b.pg().promote());
     await(b.pg().checkpoint());
     slots(b);
-    exec(a, "CREATE TABLE diverged(i int); INSERT INTO diverged SELECT generate_series(1, 1000)");
+    a.exec("CREATE TABLE diverged(i int); INSERT INTO diverged SELECT generate_series(1, 1000)");
     kill(a);
     assertEquals("in production", await(a.pg().controlData()).clusterState());
 
@@ -119,43 +88,18 @@ class CrashedPrimaryRejoinIT {
     assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
     PostgresState s = poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2");
     assertEquals(2, s.timeline());
-    assertEquals(List.of(false), column(a, "SELECT to_regclass('diverged') IS NOT NULL"));
-    assertEquals(List.of(1), column(a, "SELECT i FROM kept"));
+    assertEquals(List.of(false), a.column("SELECT to_regclass('diverged') IS NOT NULL"));
+    assertEquals(List.of(1), a.column("SELECT i FROM kept"));
   }
 
   /** The leader's slots for the other member, as the HA loop keeps them (use_slots). */
-  private void slots(Node leader) throws Exception {
+  private void slots(PgNode leader) throws Exception {
     await(leader.pg().syncReplicationSlots(List.of(a.member(), b.member()), Map.of(), List.of(), Map.of(), false,
         false));
   }
 
-  private void kill(Node n) throws Exception {
+  private void kill(PgNode n) throws Exception {
     new ProcessBuilder("kill", "-9", Long.toString(n.pg().postmasterPid())).start().waitFor();
     poll(() -> n.pg().state(), x -> !x.running(), n.name() + " noticed as crashed");
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static PostgresState poll(Supplier<Future<PostgresState>> read, Predicate<PostgresState> until,
-      String what) throws Exception {
-    PostgresState[] last = {null};
-    return Timing.await(what, Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
-      last[0] = await(read.get());
-      return until.test(last[0]) ? last[0] : null;
-    }, () -> "state " + last[0]);
-  }
-
-  private static List<Object> column(Node n, String sql) throws Exception {
-    List<Object> out = new ArrayList<>();
-    for (Row r : await(n.pg().pool().query(sql).execute())) {
-      out.add(r.getValue(0));
-    }
-    return out;
-  }
-
-  private static void exec(Node n, String sql) throws Exception {
-    await(n.pg().pool().query(sql).execute());
   }
 }

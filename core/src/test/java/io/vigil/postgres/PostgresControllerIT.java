@@ -1,5 +1,7 @@
 package io.vigil.postgres;
 
+import static io.vigil.postgres.PgNode.await;
+import static io.vigil.postgres.PgNode.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,10 +18,8 @@ import io.vigil.cluster.Member;
 import io.vigil.config.BootstrapSettings.CustomMethod;
 import io.vigil.config.BootstrapSettings.Option;
 import io.vigil.config.Settings;
-import io.vigil.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +28,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,27 +45,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresControllerIT {
-  private static final long TIMEOUT_SECONDS = 120;
 
   private Vertx vertx;
   private Path base;
   private Path sockets;
-  private Node a;
-  private Node b;
+  private PgNode a;
+  private PgNode b;
   private final List<Progress> progress = new CopyOnWriteArrayList<>();
   private final BlockingQueue<PostgresState> states = new LinkedBlockingQueue<>();
-
-  /** One agent's view: its settings, executor and controller. */
-  private record Node(String name, Settings settings, AsyncExecutor async, PostgresController pg) {
-    ReplicationSource source() {
-      return new ReplicationSource(name, "127.0.0.1", settings.postgresql().listen().port());
-    }
-
-    Member member() {
-      return new Member(name, 1, null, Map.of("conn_url", "postgres://" + settings.postgresql().connectAddress()
-          + "/postgres"));
-    }
-  }
 
   @BeforeAll
   void setUp() throws Exception {
@@ -85,11 +70,11 @@ class PostgresControllerIT {
         new CustomMethod("broken_clone", script.toString(), false, false, false, false, null, Map.of("flag", "1"))));
   }
 
-  private Node node(String name, List<Option> initdb) throws Exception {
+  private PgNode node(String name, List<Option> initdb) throws Exception {
     return node(name, initdb, List.of("basebackup"), Map.of());
   }
 
-  private Node node(String name, List<Option> initdb, List<String> replicaMethods,
+  private PgNode node(String name, List<Option> initdb, List<String> replicaMethods,
       Map<String, CustomMethod> methods) throws Exception {
     Path prePromote = base.resolve("pre_promote.sh");
     Files.writeString(prePromote, "#!/bin/sh\ntouch " + base.resolve("pre_promote.ran") + "\n");
@@ -100,23 +85,12 @@ class PostgresControllerIT {
     AsyncExecutor async = new AsyncExecutor(vertx);
     PostgresController pg = await(PostgresController.create(vertx, s, async));
     pg.observeStates(states::add);
-    return new Node(name, s, async, pg);
+    return new PgNode(name, s, async, pg);
   }
 
   @AfterAll
   void tearDown() throws Exception {
-    for (Node n : new Node[] {a, b}) {
-      if (n != null) {
-        try {
-          await(n.pg().stop(StopMode.IMMEDIATE));
-        } catch (Exception e) {
-          // the test already failed; keep tearing down
-        }
-        await(n.pg().close());
-      }
-    }
-    await(vertx.close());
-    PgFixtures.deleteTree(base);
+    PgNode.tearDown(vertx, base, a, b);
   }
 
   @Test
@@ -156,7 +130,7 @@ class PostgresControllerIT {
   void clonesAReplicaThatStreamsThroughItsSlot() throws Exception {
     await(a.pg().syncReplicationSlots(List.of(a.member(), b.member()), Map.of("keep_me", Map.of("type", "physical")),
         List.of(), Map.of(), false, false));
-    assertEquals(List.of("keep_me", "pg_2"), column(a, "SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
+    assertEquals(List.of("keep_me", "pg_2"), a.column("SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
 
     progress.clear();
     AsyncExecutor.Attempt<Void> clone = b.async().tryRun("clone", () -> b.pg().createReplica(a.source()));
@@ -176,7 +150,7 @@ class PostgresControllerIT {
     PostgresState primary = poll(() -> a.pg().state(), s -> s.replication().stream()
         .anyMatch(r -> "pg-2".equals(r.applicationName()) && "streaming".equals(r.state())), "pg-2 in pg_stat_replication");
     assertEquals("replicator", primary.replication().get(0).usename());
-    assertEquals(List.of(true), column(a, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_2'"));
+    assertEquals(List.of(true), a.column("SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_2'"));
     String conf = Files.readString(b.settings().postgresql().dataDir().resolve("postgresql.conf"));
     assertFalse(conf.contains("rep-pass"), "the replication password lives in pgpass only");
   }
@@ -190,7 +164,7 @@ class PostgresControllerIT {
     await(b.pg().syncReplicationSlots(List.of(a.member(), b.member()), Map.of("keep_me", Map.of("type", "physical")),
         List.of(), Map.of("keep_me", primaryLsn), false, false));
     poll(() -> b.pg().state(), s -> s.replayLsn() != null && s.replayLsn() >= primaryLsn, "replay of the insert");
-    assertEquals(List.of("keep_me"), column(b, "SELECT slot_name FROM pg_replication_slots"));
+    assertEquals(List.of("keep_me"), b.column("SELECT slot_name FROM pg_replication_slots"));
 
     await(b.pg().promote());
     assertTrue(Files.exists(base.resolve("pre_promote.ran")), "pre_promote ran before the promotion");
@@ -201,8 +175,8 @@ class PostgresControllerIT {
     ReplicationSlots.Plan plan = await(b.pg().syncReplicationSlots(List.of(a.member(), b.member()),
         Map.of("keep_me", Map.of("type", "physical")), List.of(), Map.of(), false, false));
     assertEquals(List.of(), plan.drop());
-    assertEquals(List.of("keep_me", "pg_1"), column(b, "SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
-    assertEquals(List.of(1), column(b, "SELECT i FROM before_promote"));
+    assertEquals(List.of("keep_me", "pg_1"), b.column("SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
+    assertEquals(List.of(1), b.column("SELECT i FROM before_promote"));
   }
 
   @Test
@@ -223,7 +197,7 @@ class PostgresControllerIT {
     assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
     PostgresState s = poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2");
     assertEquals(2, s.timeline());
-    assertEquals(List.of(false), column(a, "SELECT to_regclass('diverged') IS NOT NULL"));
+    assertEquals(List.of(false), a.column("SELECT to_regclass('diverged') IS NOT NULL"));
     poll(() -> b.pg().state(), x -> x.replication().stream().anyMatch(r -> "pg-1".equals(r.applicationName())
         && "streaming".equals(r.state())), "pg-1 in pg_stat_replication of pg-2");
     assertFalse(await(a.pg().checkRewind(b.source())).needed());
@@ -243,20 +217,20 @@ class PostgresControllerIT {
     assertEquals(Map.of("old_value", "16MB", "new_value", "32MB"), s.pendingRestartReason().get("shared_buffers"));
     assertEquals(Map.of("old_value", "100", "new_value", "120"), s.pendingRestartReason().get("max_connections"));
     assertFalse(s.pendingRestartReason().containsKey("work_mem"), "work_mem applies on reload");
-    assertEquals(List.of("8MB"), column(b, "SHOW work_mem"));
+    assertEquals(List.of("8MB"), b.column("SHOW work_mem"));
 
     AsyncExecutor.Attempt<Boolean> restart = b.async().tryRun("restart", b.pg()::restart);
     assertTrue(await(restart.result()));
     PostgresState after = await(b.pg().state());
     assertFalse(after.pendingRestart(), after.pendingRestartReason().toString());
-    assertEquals(List.of("32MB"), column(b, "SHOW shared_buffers"));
+    assertEquals(List.of("32MB"), b.column("SHOW shared_buffers"));
 
     await(b.pg().setSynchronousStandbyNames(SynchronousStandbyNames.format(List.of("pg-1"), 1, false)));
-    assertEquals(List.of("\"pg-1\""), column(b, "SHOW synchronous_standby_names"));
+    assertEquals(List.of("\"pg-1\""), b.column("SHOW synchronous_standby_names"));
     poll(() -> b.pg().state(), x -> x.replication().stream().anyMatch(r -> "sync".equals(r.syncState())),
         "pg-1 as sync standby");
     await(b.pg().setSynchronousStandbyNames(null));
-    assertEquals(List.of(""), column(b, "SHOW synchronous_standby_names"));
+    assertEquals(List.of(""), b.column("SHOW synchronous_standby_names"));
   }
 
   @Test
@@ -309,10 +283,10 @@ class PostgresControllerIT {
     ReplicationSlots.Plan plan = await(b.pg().syncReplicationSlots(members, permanent, List.of(), Map.of(), false,
         false));
     assertEquals(List.of(new ReplicationSlots.Slot("cdc", "logical", "test_decoding", "postgres")), plan.create());
-    assertEquals(List.of("logical"), column(b, "SELECT slot_type FROM pg_replication_slots WHERE slot_name = 'cdc'"));
+    assertEquals(List.of("logical"), b.column("SELECT slot_type FROM pg_replication_slots WHERE slot_name = 'cdc'"));
     await(b.pg().syncReplicationSlots(members, Map.of("keep_me", Map.of("type", "physical")), List.of(), Map.of(),
         false, false));
-    assertEquals(List.of("keep_me", "pg_1"), column(b, "SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
+    assertEquals(List.of("keep_me", "pg_1"), b.column("SELECT slot_name FROM pg_replication_slots ORDER BY 1"));
   }
 
   @Test
@@ -342,7 +316,7 @@ class PostgresControllerIT {
   @Test
   @Order(9)
   void aFailedInitdbLeavesInitdbFailedAndTheDataDirectoryMovedAside() throws Exception {
-    Node bad = node("pg-bad", List.of(new Option("no-such-initdb-option", null)));
+    PgNode bad = node("pg-bad", List.of(new Option("no-such-initdb-option", null)));
     try {
       AsyncExecutor.Attempt<Void> attempt = bad.async().tryRun("bootstrap", bad.pg()::bootstrap);
       Throwable failure = awaitFailure(attempt.result());
@@ -363,39 +337,22 @@ class PostgresControllerIT {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
   private static Throwable awaitFailure(Future<?> f) throws Exception {
     try {
-      f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      f.toCompletionStage().toCompletableFuture().get(PgNode.TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       return e.getCause();
     }
     throw new AssertionError("expected a failure");
   }
 
-  private static PostgresState poll(Supplier<Future<PostgresState>> read, Predicate<PostgresState> until,
-      String what) throws Exception {
-    PostgresState[] last = {null};
-    return Timing.await(what, Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
-      last[0] = await(read.get());
-      return until.test(last[0]) ? last[0] : null;
-    }, () -> "state " + last[0]);
-  }
-
-  private static List<Row> rows(Node n, String sql) throws Exception {
+  private static List<Row> rows(PgNode n, String sql) throws Exception {
     List<Row> out = new ArrayList<>();
-    await(n.pg().pool().query(sql).execute()).forEach(out::add);
+    n.exec(sql).forEach(out::add);
     return out;
   }
 
-  private static List<Object> column(Node n, String sql) throws Exception {
-    return rows(n, sql).stream().map(r -> r.getValue(0)).toList();
-  }
-
-  private static void exec(Node n, String sql) throws Exception {
-    assertNotNull(await(n.pg().pool().query(sql).execute()));
+  private static void exec(PgNode n, String sql) throws Exception {
+    assertNotNull(n.exec(sql));
   }
 }
