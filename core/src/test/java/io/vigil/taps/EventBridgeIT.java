@@ -133,6 +133,8 @@ class EventBridgeIT {
     BridgeTap tap = connect(ALL);
     awaitTaps(1);
     tap.send(new JsonObject().put("type", "publish").put("address", ALL).put("body", new JsonObject()));
+    // the refusal travels over TCP, the event does not: emit only once the server has answered the publish
+    Timing.until("the refusal", WAIT, POLL, () -> journal.stats().inboundRefusedCount() == 1);
     emitter.emit(EventType.PAUSED, Map.of());
     Timing.until("the err frame and then the event", WAIT, POLL, () -> tap.frames().size() == 2);
     assertEquals("err", tap.frames().get(0).json().getString("type"));
