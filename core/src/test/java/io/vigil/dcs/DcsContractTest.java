@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Failover;
@@ -137,6 +138,15 @@ public abstract class DcsContractTest {
         callDeadline());
     opened.add(dcs);
     return dcs;
+  }
+
+  /**
+   * How long after the store went away a backend may still answer {@code loadCluster} from its watch cache: the
+   * cache's staleness bound (zero for a backend without one). The etcd cache stays fresh until the watch stream
+   * reports its error or etcd has been silent for that long, whichever comes first.
+   */
+  protected Duration cachedReadsFor() {
+    return Duration.ZERO;
   }
 
   /** retry_timeout plus scheduling slack: the longest any call may take. */
@@ -426,9 +436,10 @@ public abstract class DcsContractTest {
     assertTrue(call(a::acquireLeaderKey));
     load(a);
     stopServer();
+    long stoppedAt = System.nanoTime();
     try {
       Map<String, Supplier<Future<?>>> calls = new TreeMap<>();
-      calls.put("loadCluster", a::loadCluster);
+      calls.put("loadCluster", () -> loadUntilItFails(a, stoppedAt));
       calls.put("acquireLeaderKey", a::acquireLeaderKey);
       calls.put("renewLeaderKey", a::renewLeaderKey);
       calls.put("takeLeaderKey", a::takeLeaderKey);
@@ -452,7 +463,7 @@ public abstract class DcsContractTest {
       for (Map.Entry<String, CompletableFuture<?>> e : running.entrySet()) {
         Throwable failure;
         try {
-          failure = awaitFailure(e.getValue(), callDeadline());
+          failure = awaitFailure(e.getValue(), deadlineOf(e.getKey()));
         } catch (AssertionError ae) {
           problems.add(e.getKey() + ": " + ae.getMessage());
           continue;
@@ -460,7 +471,7 @@ public abstract class DcsContractTest {
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         if (!(failure instanceof DcsUnavailableException)) {
           problems.add(e.getKey() + ": failed with " + failure);
-        } else if (tookMs > callDeadline().toMillis()) {
+        } else if (tookMs > deadlineOf(e.getKey()).toMillis()) {
           problems.add(e.getKey() + ": took " + tookMs + " ms");
         } else if (!failure.getMessage().contains(keys.base().replaceAll("^/", ""))) {
           problems.add(e.getKey() + ": message does not name the cluster key: " + failure.getMessage());
@@ -470,6 +481,27 @@ public abstract class DcsContractTest {
     } finally {
       startServerAgain();
     }
+  }
+
+  /**
+   * loadCluster until it fails: a read may still come from the watch cache within {@link #cachedReadsFor()} of the
+   * outage, never later. The answer of the last read is the failure; a success past the bound fails the test.
+   */
+  private Duration deadlineOf(String call) {
+    return call.equals("loadCluster") ? callDeadline().plus(scaled(cachedReadsFor())) : callDeadline();
+  }
+
+  private Future<?> loadUntilItFails(Dcs dcs, long stoppedAt) {
+    return dcs.loadCluster().compose(cluster -> {
+      long sinceStopMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+      if (sinceStopMs > scaled(cachedReadsFor()).toMillis()) {
+        return Future.failedFuture(new AssertionError(
+            "loadCluster answered " + sinceStopMs + " ms after the store went away (bound " + cachedReadsFor() + ")"));
+      }
+      Promise<Void> pause = Promise.promise();
+      vertx.setTimer(20, id -> pause.complete());
+      return pause.future().compose(v -> loadUntilItFails(dcs, stoppedAt));
+    });
   }
 
   @Test

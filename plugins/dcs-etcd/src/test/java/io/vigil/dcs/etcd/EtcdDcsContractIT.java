@@ -12,6 +12,7 @@ import io.vigil.dcs.DcsContractTest;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTiming;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,12 @@ import java.util.concurrent.TimeUnit;
 class EtcdDcsContractIT extends DcsContractTest {
   private EtcdProcess etcd;
   private Client raw;
+
+  /** The watch cache's staleness bound at the contract's timings: max(2 s, min(loop_wait, retry_timeout)). */
+  @Override
+  protected Duration cachedReadsFor() {
+    return Duration.ofMillis(Math.max(2000, Math.min(timing().loopWait(), timing().retryTimeout()) * 1000L));
+  }
 
   @Override
   protected void startServer() throws Exception {
