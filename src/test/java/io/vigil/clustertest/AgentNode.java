@@ -76,6 +76,38 @@ final class AgentNode {
     writeConfig(after);
   }
 
+  /**
+   * Points all five of Patroni's script callbacks at one script that appends its arguments to
+   * {@link #callbackLines()}; {@code extra} is more YAML under {@code postgresql:} (e.g. a pre_promote).
+   */
+  void recordCallbacks(String extra) throws IOException {
+    Path script = executable(dir.resolve("cb.sh"), "echo \"$*\" >> " + dir.resolve("callbacks.log"));
+    StringBuilder block = new StringBuilder("  callbacks:\n");
+    for (String action : List.of("on_start", "on_stop", "on_restart", "on_reload", "on_role_change")) {
+      block.append("    ").append(action).append(": ").append(script).append('\n');
+    }
+    block.append(extra);
+    editConfig(yaml -> yaml.replace("  pg_hba:\n", block + "  pg_hba:\n"));
+  }
+
+  /** The arguments each run of the script of {@link #recordCallbacks} received, one line per run. */
+  List<String> callbackLines() {
+    Path file = dir.resolve("callbacks.log");
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** A shell script the postgres user can run. */
+  static Path executable(Path file, String body) throws IOException {
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    TestDirs.giveToPostgres(file);
+    return file;
+  }
+
   /** SIGHUP to the agent: re-read the configuration file, as {@code systemctl reload} does. */
   void sighup() {
     signal(agentPid(), "HUP");

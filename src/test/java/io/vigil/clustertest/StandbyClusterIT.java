@@ -35,6 +35,8 @@ class StandbyClusterIT {
   /** ttl 20 for the key of a killed standby leader to expire, plus a few HA cycles. */
   private static final Duration FAILOVER = Duration.ofSeconds(60);
   private static final Duration REPLICATED = Duration.ofSeconds(60);
+  /** Callbacks run asynchronously, a moment after the step that runs them. */
+  private static final Duration STEP = Duration.ofSeconds(30);
   /** A /config change reaches the standby leader in its next cycle (loop_wait 2); one more cycle to observe it. */
   private static final Duration NEXT_CYCLES = Duration.ofSeconds(20);
   /** HA cycles the standby leader goes through, key renewed, while A is unreachable. */
@@ -56,6 +58,9 @@ class StandbyClusterIT {
         .withDcs("standby_cluster", "{host: '" + hosts + "', port: '" + ports + "'}");
     b.addNode("b0", null);
     b.addNode("b1", null);
+    for (AgentNode n : b.nodes) {
+      n.recordCallbacks("");
+    }
     a.startAll();
     AgentNode primary = a.awaitLeader(BOOT);
     primary.sql("CREATE TABLE marks(id int primary key, label text); INSERT INTO marks VALUES (1, 'before B')");
@@ -148,15 +153,44 @@ class StandbyClusterIT {
       assertEquals(expected, m.path("role").asText(), members.toString());
     }
     assertEquals(2, members.size(), members.toString());
+    // patroni/ha.py post_bootstrap: on_start with the role standby_leader; nothing in B is ever a primary
+    Timing.await(standbyLeader.name + "'s on_start standby_leader", STEP, () -> standbyLeader.callbackLines()
+        .contains("on_start standby_leader sc-b") ? Boolean.TRUE : null, () -> callbacks(b.nodes));
+    assertOnlyRole(standbyLeader, 0, "standby_leader");
+    Timing.await(replica.name + "'s on_start replica", STEP, () -> replica.callbackLines()
+        .contains("on_start replica sc-b") ? Boolean.TRUE : null, () -> callbacks(b.nodes));
+    assertOnlyRole(replica, 0, "replica");
+  }
+
+  /** Every callback {@code node} received from line {@code from} on named {@code role}. */
+  private static void assertOnlyRole(AgentNode node, int from, String role) {
+    List<String> lines = node.callbackLines();
+    List<String> since = lines.subList(Math.min(from, lines.size()), lines.size());
+    assertTrue(since.stream().allMatch(l -> l.matches("on_[a-z_]+ " + role + " sc-b")),
+        node.name + " received callbacks for another role than " + role + ": " + since);
+  }
+
+  private static String callbacks(List<AgentNode> nodes) {
+    return nodes.stream().map(n -> n.name + ": " + n.callbackLines()).collect(Collectors.joining("\n", "\n", ""));
   }
 
   @Test
   @Order(2)
   void killedStandbyLeaderIsReplacedInsideTheStandbyCluster() throws Exception {
     AgentNode old = awaitStandbyLeader(BOOT, null);
+    AgentNode survivor = b.nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+    int survivorBefore = survivor.callbackLines().size();
     old.crash();
     AgentNode next = awaitStandbyLeader(FAILOVER, old);
     assertEquals("standby_leader", next.status().path("role").asText(), describe());
+    // patroni/postgresql/__init__.py follow: a running replica that becomes the standby leader runs on_role_change
+    // only (no on_reload, on_restart or on_start for the switch of upstream)
+    Timing.await(next.name + "'s on_role_change standby_leader", STEP, () -> {
+      List<String> lines = next.callbackLines();
+      return lines.subList(survivorBefore, lines.size()).equals(List.of("on_role_change standby_leader sc-b"))
+          ? Boolean.TRUE : null;
+    }, () -> callbacks(b.nodes));
+    int oldBefore = old.callbackLines().size();
     a.awaitLeader(BOOT).sql("INSERT INTO marks VALUES (3, 'after the standby leader died')");
     awaitRow(next, 3);
     assertEquals(503, next.get("/primary").code(), "the new standby leader is not a primary");
@@ -164,6 +198,11 @@ class StandbyClusterIT {
     Timing.await(old.name + " rejoins as a replica", BOOT,
         () -> old.get("/replica").code() == 200 ? Boolean.TRUE : null, this::describe);
     awaitRow(old, 3);
+    Timing.await(old.name + "'s on_start replica", STEP, () -> {
+      List<String> lines = old.callbackLines();
+      return lines.subList(oldBefore, lines.size()).contains("on_start replica sc-b") ? Boolean.TRUE : null;
+    }, () -> callbacks(b.nodes));
+    assertOnlyRole(old, oldBefore, "replica");
   }
 
   @Test

@@ -141,6 +141,24 @@ final class PgConnections {
     return bounded(o);
   }
 
+  /**
+   * A replication connection ({@code replication=database}) to the local server with the replication credentials,
+   * over TCP to the listen address: Patroni's {@code local_replication_address}, for {@code IDENTIFY_SYSTEM}.
+   */
+  PgConnectOptions localReplicationOptions() {
+    PgUser repl = pg.replication();
+    PgConnectOptions o = new PgConnectOptions()
+        .setHost(tcpHost())
+        .setPort(pg.listen().port())
+        .setDatabase(pg.database() == null ? "postgres" : pg.database())
+        .setUser(repl.username());
+    if (repl.password() != null) {
+      o.setPassword(repl.password().reveal());
+    }
+    bounded(o);
+    return o.addProperty("replication", "database");
+  }
+
   /** Options for another member's server with the given user (rewind, superuser). */
   PgConnectOptions remoteConnectOptions(ReplicationSource source, PgUser user) {
     PgConnectOptions o = new PgConnectOptions()

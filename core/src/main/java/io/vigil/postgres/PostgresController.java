@@ -471,6 +471,11 @@ public final class PostgresController {
     }
   }
 
+  /** The role last recorded for this server (see {@link #setStandbyRole}). */
+  public PostgresRole recordedRole() {
+    return process.role();
+  }
+
   /**
    * docs/ha-rules.md §2.7: decides whether the local data diverged from {@code leader}'s timeline. The leader's timeline
    * and history are read over SQL with the rewind credentials ({@code pg_walfile_name(pg_current_wal_lsn())} and

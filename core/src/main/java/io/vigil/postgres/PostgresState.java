@@ -74,6 +74,17 @@ public record PostgresState(
     return running && !inRecovery;
   }
 
+  /**
+   * Patroni's role name for a callback's second argument: {@code primary} while the server takes writes,
+   * {@code standby_leader} for the key holder of a standby cluster, {@code replica} otherwise.
+   */
+  public String callbackRole() {
+    if (isPrimary()) {
+      return PostgresRole.PRIMARY.patroniName();
+    }
+    return role == PostgresRole.STANDBY_LEADER ? role.patroniName() : PostgresRole.REPLICA.patroniName();
+  }
+
   public boolean isHealthy() {
     return running && "running".equals(state);
   }

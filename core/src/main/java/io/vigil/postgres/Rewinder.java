@@ -41,8 +41,12 @@ final class Rewinder {
     this.pg = parts.pg();
   }
 
-  /** The local position: timeline, LSN and whether it is a cleanly shut down primary's checkpoint. */
-  private record LocalPosition(int timeline, long lsn, boolean cleanPrimaryShutdown, boolean rewindPossible) {}
+  /**
+   * The local position: timeline, LSN, whether it is a cleanly shut down primary's checkpoint, and where it was
+   * read (for the log line).
+   */
+  private record LocalPosition(int timeline, long lsn, boolean cleanPrimaryShutdown, boolean rewindPossible,
+      String readFrom) {}
 
   private record LeaderPosition(int timeline, String history) {}
 
@@ -52,8 +56,8 @@ final class Rewinder {
           : remote.history());
       boolean needed = TimelineHistoryFile.needsRewind(local.timeline(), local.lsn(), local.cleanPrimaryShutdown(),
           remote.timeline(), history);
-      String reason = String.format("local timeline=%d lsn=%s%s, leader %s timeline=%d: %s", local.timeline(),
-          Lsn.format(local.lsn()), local.cleanPrimaryShutdown() ? " (shutdown checkpoint)" : "",
+      String reason = String.format("local timeline=%d lsn=%s (%s), leader %s timeline=%d: %s", local.timeline(),
+          Lsn.format(local.lsn()), local.readFrom(),
           leader.memberName(), remote.timeline(), needed ? "rewind needed" : "no rewind needed");
       LOG.info("{}", reason);
       return new RewindCheck(needed, local.rewindPossible() && Files.isExecutable(
@@ -63,12 +67,26 @@ final class Rewinder {
 
   private Future<LocalPosition> localPosition() {
     if (parts.process().isRunning()) {
-      return parts.state().compose(s -> parts.blocking(parts.tools()::controlData).map(cd -> {
+      return parts.state().compose(s -> parts.blocking(parts.tools()::controlData).compose(cd -> {
         if (s.timeline() == null) {
           throw new PostgresException("cannot read the local timeline of the running server");
         }
-        long lsn = s.inRecovery() ? nz(s.replayLsn()) : nz(s.walPosition());
-        return new LocalPosition(s.timeline(), lsn, false, cd.rewindPossible());
+        if (!s.inRecovery()) {
+          return Future.succeededFuture(new LocalPosition(s.timeline(), nz(s.walPosition()), false,
+              cd.rewindPossible(), "running primary"));
+        }
+        // a replica whose WAL receiver stopped shows the timeline of its last restartpoint, which may be older
+        // than the one it replays; its own IDENTIFY_SYSTEM answers with the timeline and position it reached, as
+        // Patroni asks it (patroni/postgresql/rewind.py _get_local_timeline_lsn_from_replication_connection)
+        LocalPosition fromState = new LocalPosition(s.timeline(), nz(s.replayLsn()), false, cd.rewindPossible(),
+            "replay position, timeline of the last restartpoint");
+        return identifySystem().map(id -> new LocalPosition(id.timeline(), Math.max(id.lsn(), fromState.lsn()),
+            false, cd.rewindPossible(), "IDENTIFY_SYSTEM")).recover(e -> {
+              LOG.warn("IDENTIFY_SYSTEM on the local server failed ({}); judging from timeline {} of the last "
+                  + "restartpoint, which may ask for a rewind that finds nothing to do", e.getMessage(),
+                  fromState.timeline());
+              return Future.succeededFuture(fromState);
+            });
       }));
     }
     return parts.blocking(() -> {
@@ -78,12 +96,26 @@ final class Rewinder {
         cd = parts.tools().controlData();
       }
       if ("shut down".equals(cd.clusterState())) {
-        return new LocalPosition(cd.latestCheckpointTimeline(), cd.latestCheckpointLsn(), true, cd.rewindPossible());
+        return new LocalPosition(cd.latestCheckpointTimeline(), cd.latestCheckpointLsn(), true, cd.rewindPossible(),
+            "shutdown checkpoint");
       }
       int tli = cd.minRecoveryEndTimeline() != 0 ? cd.minRecoveryEndTimeline() : cd.latestCheckpointTimeline();
       return new LocalPosition(tli, Math.max(cd.minRecoveryEndLsn(), cd.latestCheckpointLsn()), false,
-          cd.rewindPossible());
+          cd.rewindPossible(), "pg_controldata of a stopped standby");
     });
+  }
+
+  private record SystemPosition(int timeline, long lsn) {}
+
+  /** {@code IDENTIFY_SYSTEM} over a local replication connection: the timeline and WAL position of the server. */
+  private Future<SystemPosition> identifySystem() {
+    PgConnections sql = parts.connections();
+    return sql.oneShot(sql.localReplicationOptions(), "IDENTIFY_SYSTEM on the local server",
+        PgConnections.QUERY_BOUND, conn -> conn.query("IDENTIFY_SYSTEM").execute().map(rows -> {
+          Row row = rows.iterator().next();
+          return new SystemPosition(Integer.parseInt(row.getValue(1).toString()),
+              Lsn.parse(row.getValue(2).toString()));
+        }));
   }
 
   private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {

@@ -464,7 +464,7 @@ final class ActionRunner {
   /** Patroni's role name of the running server, for a callback's second argument. */
   private String callbackRole() {
     PostgresState s = observed;
-    return s != null && s.running() && !s.inRecovery() ? "primary" : "replica";
+    return s == null ? PostgresRole.REPLICA.patroniName() : s.callbackRole();
   }
 
   private Future<Boolean> startPostgres(Action.StartPostgres a) {
@@ -476,7 +476,13 @@ final class ActionRunner {
         return Future.failedFuture(e.getMessage());
       }
       RecoveryConfig remote = recovery;
-      return startLongAction(a.asyncName(), LongAction.Kind.START, () -> followAs(remote, a.role()));
+      return startLongAction(a.asyncName(), LongAction.Kind.START, () -> {
+        pg.setStandbyRole(a.role());
+        return followCalling(remote, a.role().patroniName()).map(started -> {
+          pg.setStandbyRole(a.role());
+          return null;
+        });
+      });
     }
     if (a.role() == PostgresRole.PRIMARY) {
       recovery = null;
@@ -484,7 +490,8 @@ final class ActionRunner {
       Member upstream = a.follow() == null ? null : member(a.follow());
       recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
     }
-    String role = a.role() == PostgresRole.PRIMARY ? "primary" : "replica";
+    String role = a.role() == PostgresRole.PRIMARY || a.role() == PostgresRole.STANDBY_LEADER
+        ? a.role().patroniName() : PostgresRole.REPLICA.patroniName();
     return startLongAction(a.asyncName(), LongAction.Kind.START, () -> followCalling(recovery, role).mapEmpty());
   }
 
@@ -576,6 +583,7 @@ final class ActionRunner {
     Duration stopTimeout = global.primaryStopTimeout() > 0 && global.synchronousMode().enabled()
         ? Duration.ofSeconds(global.primaryStopTimeout()) : null;
     boolean wasRunning = pg.isRunning();
+    String roleBeforeStop = callbackRole();
     Future<Void> checkpoint = mode.checkpointBeforeStop() && wasRunning
         ? checkpointBeforeStop(stopTimeout) : Future.succeededFuture();
     return checkpoint
@@ -584,7 +592,7 @@ final class ActionRunner {
           // patroni/ha.py demote: the stop runs its on_stop with the old role, the restart as a replica only
           // on_role_change
           if (wasRunning) {
-            callbacks.script(ScriptAction.ON_STOP, "primary");
+            callbacks.script(ScriptAction.ON_STOP, roleBeforeStop);
           }
         })
         .compose(v -> onLoopContext(() -> {
@@ -643,6 +651,10 @@ final class ActionRunner {
       Member upstream = a.member() == null ? null : member(a.member());
       recovery = upstream == null ? new RecoveryConfig(null, null, null, Map.of()) : recoveryFor(upstream);
     }
+    // patroni/postgresql/__init__.py follow: a running server that moves between replica and standby_leader only
+    // runs on_role_change with its new role; one that keeps its role runs on_start / on_restart / on_reload
+    PostgresRole before = pg.recordedRole();
+    boolean roleChanges = pg.isRunning() && before != a.role() && isStandbyRole(before) && isStandbyRole(a.role());
     if (pg.isRunning()) {
       pg.setStandbyRole(a.role());
     }
@@ -653,14 +665,26 @@ final class ActionRunner {
     } else {
       remoteStreaming.forget();
     }
-    if (unchanged) {
+    if (unchanged || keptWhilePaused) {
+      if (keptWhilePaused) {
+        LOG.info("not changing the upstream to {} while paused", a.member());
+      }
+      if (roleChanges) {
+        callbacks.script(ScriptAction.ON_ROLE_CHANGE, a.role().patroniName());
+      }
       return Future.succeededFuture(true);
     }
-    if (keptWhilePaused) {
-      LOG.info("not changing the upstream to {} while paused", a.member());
-      return Future.succeededFuture(true);
+    if (roleChanges) {
+      return pg.follow(recovery).onSuccess(started -> {
+        pg.setStandbyRole(a.role());
+        callbacks.script(ScriptAction.ON_ROLE_CHANGE, a.role().patroniName());
+      }).map(true);
     }
-    return followCalling(recovery, "replica").map(true);
+    return followCalling(recovery, a.role().patroniName()).map(true);
+  }
+
+  private static boolean isStandbyRole(PostgresRole role) {
+    return role == PostgresRole.REPLICA || role == PostgresRole.STANDBY_LEADER;
   }
 
   private Future<Boolean> rewind(Action.Rewind a) {
@@ -690,6 +714,14 @@ final class ActionRunner {
       return Future.failedFuture("no member to reinitialize from");
     }
     state.reinitializeRequest = null;
+    // patroni/ha.py _do_reinitialize clones as clone() does: in a standby cluster with the replica methods of
+    // standby_cluster.create_replica_methods
+    StandbyCluster sc;
+    try {
+      sc = global.isStandbyCluster() ? standbyCluster() : null;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
     boolean wasRunning = pg.isRunning();
     String role = callbackRole();
     return startLongAction("reinitialize", LongAction.Kind.REINITIALIZE, () -> pg.stop(StopMode.IMMEDIATE)
@@ -699,7 +731,7 @@ final class ActionRunner {
           }
         })
         .compose(v -> pg.removeDataDirectory())
-        .compose(v -> pg.createReplica(ReplicationSource.fromMember(source)))
+        .compose(v -> pg.createReplica(ReplicationSource.fromMember(source), sc == null ? null : sc.createReplicaMethods()))
         .compose(v -> followCalling(recoveryFor(leader == null ? source : leader), "replica").mapEmpty()));
   }
 

@@ -782,8 +782,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
       appliedAccessFiles = accessFiles;
       pg.setParameters(parameters);
       if (reload) {
-        String callbackRole = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery()
-            ? "primary" : "replica";
+        String callbackRole = lastPostgres == null ? "replica" : lastPostgres.callbackRole();
         pg.reload()
             // patroni/postgresql/__init__.py reload: on_reload after each reload of the configuration
             .onSuccess(v -> callbacks.script(io.vigil.callbacks.ScriptAction.ON_RELOAD, callbackRole))
@@ -870,7 +869,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     }
     boolean leader = state.leaderKey == LeaderKeyWrite.HELD;
     boolean wasRunning = pg.isRunning();
-    String role = lastPostgres != null && lastPostgres.running() && !lastPostgres.inRecovery() ? "primary" : "replica";
+    String role = lastPostgres == null ? "replica" : lastPostgres.callbackRole();
     pg.stop(StopMode.FAST)
         .onSuccess(x -> {
           watchdog.disable(); // Patroni's on_safepoint: the primary takes no more writes

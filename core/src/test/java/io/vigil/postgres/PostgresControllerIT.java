@@ -200,7 +200,11 @@ class PostgresControllerIT {
     assertEquals(List.of(false), a.column("SELECT to_regclass('diverged') IS NOT NULL"));
     poll(() -> b.pg().state(), x -> x.replication().stream().anyMatch(r -> "pg-1".equals(r.applicationName())
         && "streaming".equals(r.state())), "pg-1 in pg_stat_replication of pg-2");
-    assertFalse(await(a.pg().checkRewind(b.source())).needed());
+    RewindCheck again = await(a.pg().checkRewind(b.source()));
+    assertFalse(again.needed(), again.reason());
+    // a running replica asks its own server where it is, over a replication connection, as Patroni does
+    assertTrue(again.reason().contains("(IDENTIFY_SYSTEM)"), again.reason());
+    assertEquals(2, again.localTimeline());
   }
 
   @Test
