@@ -86,15 +86,14 @@ public final class AgentRuntime {
     CountDownLatch stopped = new CountDownLatch(1);
     AgentCallbacks callbacks = AgentCallbacks.NONE;
     try {
-      if (UniqueName.takenByALiveNode(clusterAtStartup(dcs, stop), settings.name())) {
+      // the REST API first: it answers 503 until the first cycle, and neither the first DCS read (the DCS client's
+      // classes and connection) nor the HA loop's deployment delays it (README "Footprint": start to REST)
+      await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
+          settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
+      if (UniqueName.takenByALiveNode(clusterAtStartup(dcs, stop), settings.name(), settings.restapi().apiUrl())) {
         LOG.error("{}", UniqueName.refusal(settings.name()));
         return 1;
       }
-      // the REST API first (after the unique-name check, which must not find this agent's own API answering):
-      // it answers 503 until the first cycle, and the HA loop's deployment (PostgreSQL's version and state) no
-      // longer delays it (README "Footprint": start to REST)
-      await(vertx.deployVerticle(new RestApiVerticle(settings.restapi(), settings.ctl(), settings.scope(),
-          settings.name(), dcs).withEventJournal(journal)), Duration.ofSeconds(30));
       callbacks = await(AgentCallbacksProvider.find(settings).start(vertx, settings, events), Duration.ofSeconds(60));
       HaLoopVerticle loop = await(deployHaVerticles(vertx, settings, dcs, events, callbacks, code -> {
         exitCode.set(code);

@@ -3,10 +3,8 @@ package io.vigil.runtime;
 import io.vigil.cluster.Cluster;
 import io.vigil.cluster.Member;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -15,7 +13,8 @@ import java.time.Duration;
  * REST API answers {@code /liveness}, another agent runs under the same name and this one must not start. A
  * crashed predecessor's key (its API does not answer) is fine.
  *
- * <p>Runs once, on the main thread, before the HA loop is deployed; the HA engine knows nothing of it.
+ * <p>Runs once, on the main thread, after the REST API listens and before the HA loop is deployed; the HA engine
+ * knows nothing of it.
  */
 final class UniqueName {
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -29,20 +28,29 @@ final class UniqueName {
 
   /**
    * @param cluster the cluster as read at start-up (null: none could be read)
+   * @param ownApiUrl this agent's own {@code api_url}: its REST API already listens there, so a member key with
+   *     that URL (a predecessor's) would only reach this agent; another agent on the same host and port could not
+   *     have let it bind
    * @return whether a member named {@code name} is in {@code cluster} and its {@code /liveness} answers 200
    */
-  static boolean takenByALiveNode(Cluster cluster, String name) throws InterruptedException {
+  static boolean takenByALiveNode(Cluster cluster, String name, String ownApiUrl) {
     Member same = cluster == null ? null : cluster.member(name).orElse(null);
-    if (same == null || same.apiUrl() == null) {
+    if (same == null || same.apiUrl() == null || same.apiUrl().equals(ownApiUrl)) {
       return false;
     }
     String base = PeerProbe.apiBase(same);
+    // HttpURLConnection rather than java.net.http: the latter sets up TLS even for http and cost 0.4 s of start-up
     try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-      HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(base + "/liveness"))
-          .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding());
-      return answer.statusCode() == 200;
-    } catch (IOException | IllegalArgumentException e) {
+      HttpURLConnection probe = (HttpURLConnection) URI.create(base + "/liveness").toURL().openConnection();
+      probe.setConnectTimeout((int) TIMEOUT.toMillis());
+      probe.setReadTimeout((int) TIMEOUT.toMillis());
+      probe.setInstanceFollowRedirects(false);
+      try {
+        return probe.getResponseCode() == 200;
+      } finally {
+        probe.disconnect();
+      }
+    } catch (IOException | IllegalArgumentException | ClassCastException e) {
       return false;
     }
   }

@@ -20,6 +20,7 @@ import io.vigil.config.Tags;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** docs/ha-rules.md §2.0: the start-up refusal when a live agent already runs under this node's name, and the agent's use of it. */
 class UniqueNameTest {
+  /** This agent's own api_url in the tests where another URL is probed. */
+  private static final String OWN = "http://127.0.0.1:8008/patroni";
   private HttpServer api;
   private int port;
 
@@ -64,12 +67,12 @@ class UniqueNameTest {
   @Test
   void aLiveMemberWithMyNameRefusesTheStart() throws Exception {
     Cluster c = cluster(member("pg1", "http://127.0.0.1:" + port + "/patroni"));
-    assertTrue(UniqueName.takenByALiveNode(c, "pg1"));
+    assertTrue(UniqueName.takenByALiveNode(c, "pg1", OWN));
     assertEquals("Can't start; there is already a node named 'pg1' running", UniqueName.refusal("pg1"));
   }
 
   @Test
-  void theAgentExitsWith1BeforeDeployingAnythingWhenItsNameIsTaken(@TempDir Path base) {
+  void theAgentExitsWith1BeforeDeployingTheHaLoopWhenItsNameIsTaken(@TempDir Path base) throws Exception {
     // a PostgreSQL that cannot even be located: were the check skipped, deploying the HA loop would fail instead
     HostPort listen = new HostPort("127.0.0.1", 1);
     PostgresSettings pg = new PostgresSettings(listen, "127.0.0.1", listen, null, base.resolve("data"), null,
@@ -77,7 +80,8 @@ class UniqueNameTest {
         new PgUser("replicator", Secret.of("rep-pass"), Map.of()), null, "postgres", true, true, Map.of(), null,
         List.of(), List.of(), null, 30, Map.of(), List.of("basebackup"), Map.of(), List.of(), false, List.of(),
         false, false, null, null);
-    HostPort api = new HostPort("127.0.0.1", 1);
+    // the REST API listens before the check; its own api_url is not the live pg1's
+    HostPort api = new HostPort("127.0.0.1", freePort());
     RestApiSettings restapi = new RestApiSettings(api, api, null, null, null, null, null, null, null, List.of(),
         false, Map.of(), Map.of(), "Original", 5);
     Settings settings = new Settings(null, "batman", "/service", "pg1", restapi, null, null,
@@ -109,6 +113,12 @@ class UniqueNameTest {
     assertEquals(1, assertTimeoutPreemptively(Duration.ofSeconds(60), () -> AgentRuntime.run(settings, plugin)));
   }
 
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   @Test
   void theKeyOfACrashedPredecessorDoesNot() throws Exception {
     int closed;
@@ -116,14 +126,20 @@ class UniqueNameTest {
       closed = s.getLocalPort();
     }
     assertFalse(UniqueName.takenByALiveNode(cluster(member("pg1", "http://127.0.0.1:" + closed + "/patroni")),
-        "pg1"));
+        "pg1", OWN));
   }
 
   @Test
   void aLiveMemberWithAnotherNameDoesNot() throws Exception {
     assertFalse(UniqueName.takenByALiveNode(cluster(member("pg2", "http://127.0.0.1:" + port + "/patroni")),
-        "pg1"));
-    assertFalse(UniqueName.takenByALiveNode(cluster(), "pg1"));
-    assertFalse(UniqueName.takenByALiveNode(null, "pg1"));
+        "pg1", OWN));
+    assertFalse(UniqueName.takenByALiveNode(cluster(), "pg1", OWN));
+    assertFalse(UniqueName.takenByALiveNode(null, "pg1", OWN));
+  }
+
+  @Test
+  void theKeyOfMyOwnApiUrlIsMyPredecessorsBecauseMyApiAlreadyListensThere() throws Exception {
+    String mine = "http://127.0.0.1:" + port + "/patroni";
+    assertFalse(UniqueName.takenByALiveNode(cluster(member("pg1", mine)), "pg1", mine));
   }
 }

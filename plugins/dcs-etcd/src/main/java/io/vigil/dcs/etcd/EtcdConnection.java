@@ -52,7 +52,8 @@ final class EtcdConnection {
   private final Context context;
   private final EtcdOptions options;
   private volatile int retryTimeoutSeconds;
-  private final Future<Client> client;
+  /** Built on first use: the agent's REST API starts listening before gRPC's classes load (start to REST). */
+  private Future<Client> client;
   private volatile boolean closed;
 
   EtcdConnection(Vertx vertx, Context context, EtcdOptions options, int retryTimeoutSeconds) {
@@ -60,7 +61,6 @@ final class EtcdConnection {
     this.context = context;
     this.options = options;
     this.retryTimeoutSeconds = retryTimeoutSeconds;
-    this.client = buildLater();
   }
 
   Context context() {
@@ -71,8 +71,14 @@ final class EtcdConnection {
     return vertx;
   }
 
-  /** The client, once built (it is built off the event loop). */
-  Future<Client> client() {
+  /** The client, once built (it is built off the event loop, at the first call). */
+  synchronized Future<Client> client() {
+    if (client == null) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("client closed"));
+      }
+      client = buildLater();
+    }
     return client;
   }
 
@@ -97,7 +103,7 @@ final class EtcdConnection {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("client closed"));
     }
-    return client.compose(c -> {
+    return client().compose(c -> {
       CompletableFuture<T> cf;
       try {
         cf = call.apply(c);
@@ -202,8 +208,12 @@ final class EtcdConnection {
     if (closed) {
       return Future.succeededFuture();
     }
-    closed = true;
-    return closeClient(client);
+    Future<Client> built;
+    synchronized (this) {
+      closed = true;
+      built = client;
+    }
+    return built == null ? Future.succeededFuture() : closeClient(built);
   }
 
   boolean isClosed() {
