@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,25 @@ public final class CtlSession implements AutoCloseable {
   @FunctionalInterface
   public interface DcsOpener {
     Dcs open(CtlConfig config, String scope, Supplier<Vertx> vertx);
+
+    /** A read of the cluster without a client, when the plugin has one for these settings (see {@link #cluster}). */
+    default Optional<DcsFactory.OneShotRead> oneShotRead(CtlConfig config, String scope) {
+      return Optional.empty();
+    }
   }
+
+  /** The DCS plugins found on the class path, with their one-shot reads. */
+  private static final DcsOpener PLUGINS = new DcsOpener() {
+    @Override
+    public Dcs open(CtlConfig config, String scope, Supplier<Vertx> vertx) {
+      return plugin(config).create(vertx.get(), context(config, scope));
+    }
+
+    @Override
+    public Optional<DcsFactory.OneShotRead> oneShotRead(CtlConfig config, String scope) {
+      return plugin(config).oneShotRead(context(config, scope));
+    }
+  };
 
   public final PrintStream out;
   public final PrintStream err;
@@ -65,7 +84,7 @@ public final class CtlSession implements AutoCloseable {
     this.env = env;
     this.interactive = interactive;
     this.configLoader = configLoader;
-    this.opener = opener == null ? CtlSession::openPlugin : opener;
+    this.opener = opener == null ? PLUGINS : opener;
     this.prompter = new Prompter(in, out, interactive, Duration.ofSeconds(stdinTimeout(env)));
   }
 
@@ -112,9 +131,24 @@ public final class CtlSession implements AutoCloseable {
     return vertx;
   }
 
-  /** A fresh snapshot of the cluster {@code scope}. */
+  /**
+   * A fresh snapshot of the cluster {@code scope}. Before any client of that cluster is open, the plugin's one-shot
+   * read is used when it has one (etcd over plain http: no gRPC channel and no event loop for a command that only
+   * reads).
+   */
   public Cluster cluster(String scope) {
-    return await(dcs(scope).readCluster(), "read cluster " + scope + " from the DCS");
+    String what = "read cluster " + scope + " from the DCS";
+    if (!dcs.containsKey(scope)) {
+      Optional<DcsFactory.OneShotRead> direct = opener.oneShotRead(config(), scope);
+      if (direct.isPresent()) {
+        try {
+          return direct.get().read();
+        } catch (RuntimeException e) {
+          throw failure(what, e);
+        }
+      }
+    }
+    return await(dcs(scope).readCluster(), what);
   }
 
   /**
@@ -127,17 +161,21 @@ public final class CtlSession implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new CtlException("could not " + what + ": no answer within " + limit + "s" + dcsWhere());
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CtlException c) {
-        throw c;
-      }
-      String kind = cause instanceof DcsUnavailableException ? "DCS is not reachable"
-          : cause instanceof DcsDataException ? "bad data in the DCS" : cause.getClass().getSimpleName();
-      throw new CtlException("could not " + what + ": " + kind + dcsWhere() + ": " + oneLine(cause.getMessage()), cause);
+      throw failure(what, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CtlException("interrupted while trying to " + what);
     }
+  }
+
+  /** A failed DCS call as one line: what could not be done, what kind of failure, where, and why. */
+  private CtlException failure(String what, Throwable cause) {
+    if (cause instanceof CtlException c) {
+      return c;
+    }
+    String kind = cause instanceof DcsUnavailableException ? "DCS is not reachable"
+        : cause instanceof DcsDataException ? "bad data in the DCS" : cause.getClass().getSimpleName();
+    return new CtlException("could not " + what + ": " + kind + dcsWhere() + ": " + oneLine(cause.getMessage()), cause);
   }
 
   private String dcsWhere() {
@@ -241,7 +279,7 @@ public final class CtlSession implements AutoCloseable {
     err.println(ts + " - WARNING - " + message);
   }
 
-  private static Dcs openPlugin(CtlConfig config, String scope, Supplier<Vertx> vertx) {
+  private static DcsFactory plugin(CtlConfig config) {
     if (config.dcs() == null) {
       throw new CtlException("Can not find suitable configuration of distributed configuration store");
     }
@@ -251,9 +289,13 @@ public final class CtlSession implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new CtlException("invalid " + kind + " configuration: " + String.join("; ", problems));
     }
+    return factory;
+  }
+
+  private static DcsContext context(CtlConfig config, String scope) {
     int retry = config.retryTimeout();
     DcsTiming timing = new DcsTiming(Math.max(30, 2 * retry + 10), 10, retry);
-    return factory.create(vertx.get(), new DcsContext(new DcsKeys(config.namespace(), scope), CTL_MEMBER, config.dcs(), timing));
+    return new DcsContext(new DcsKeys(config.namespace(), scope), CTL_MEMBER, config.dcs(), timing);
   }
 
   /**

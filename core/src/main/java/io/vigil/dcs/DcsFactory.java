@@ -2,6 +2,7 @@ package io.vigil.dcs;
 
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,4 +25,22 @@ public interface DcsFactory {
 
   /** Creates a client; does not block and does not fail when the store is down (calls fail later). */
   Dcs create(Vertx vertx, DcsContext context);
+
+  /**
+   * A blocking read of the whole cluster for a command that reads once and exits (vigilctl {@code list},
+   * {@code history}, {@code show-config}), made without an event loop or the plugin's client library, when the
+   * plugin has such a path for these settings; empty otherwise, and the caller uses {@link #create} and
+   * {@link Dcs#readCluster()}. Same answer and failures as {@link Dcs#readCluster()}, within the context's
+   * retry_timeout.
+   */
+  default Optional<OneShotRead> oneShotRead(DcsContext context) {
+    return Optional.empty();
+  }
+
+  /** See {@link #oneShotRead}. */
+  @FunctionalInterface
+  interface OneShotRead {
+    /** @throws DcsUnavailableException the store could not be asked or did not answer in time */
+    io.vigil.cluster.Cluster read();
+  }
 }

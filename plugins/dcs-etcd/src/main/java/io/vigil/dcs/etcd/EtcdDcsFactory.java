@@ -6,6 +6,7 @@ import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsContext;
 import io.vigil.dcs.DcsFactory;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The {@code etcd3:} DCS plugin: Patroni's etcd v3 backend (docs/dcs-layout.md §1.4) over jetcd. */
@@ -30,5 +31,11 @@ public final class EtcdDcsFactory implements DcsFactory {
   @Override
   public Dcs create(Vertx vertx, DcsContext context) {
     return new EtcdDcs(vertx, context, EtcdOptions.parse(context.settings()));
+  }
+
+  /** Over etcd's JSON gateway when the endpoints are plain http without authentication. */
+  @Override
+  public Optional<OneShotRead> oneShotRead(DcsContext context) {
+    return EtcdGatewayRead.forContext(context);
   }
 }

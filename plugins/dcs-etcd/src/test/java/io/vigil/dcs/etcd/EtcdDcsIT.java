@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etcd.jetcd.Client;
@@ -15,14 +16,20 @@ import io.etcd.jetcd.options.LeaseOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vigil.cluster.Failover;
+import io.vigil.cluster.Failsafe;
 import io.vigil.cluster.Status;
+import io.vigil.cluster.SyncState;
+import io.vigil.cluster.TimelineHistory;
 import io.vigil.config.DcsSettings;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.Dcs.DcsChange;
 import io.vigil.dcs.DcsContext;
+import io.vigil.dcs.DcsFactory;
 import io.vigil.dcs.DcsKeys;
 import io.vigil.dcs.DcsTestSupport;
 import io.vigil.dcs.DcsTiming;
+import io.vigil.dcs.DcsUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,5 +277,62 @@ class EtcdDcsIT {
     for (Throwable t = e; t != null; t = t.getCause()) {
       assertTrue(t.getMessage() == null || !t.getMessage().contains("s3cr3t-pw"), t.getMessage());
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------ vigilctl's read
+
+  @Test
+  void theGatewayReadAnswersExactlyWhatTheClientReads() throws Exception {
+    EtcdDcs a = dcs("a");
+    call(() -> a.touchMember(Map.of("state", "running", "role", "primary", "conn_url", "postgres://127.0.0.1:5432/postgres",
+        "api_url", "http://127.0.0.1:8008/patroni")));
+    assertTrue(call(() -> a.initialize("7000000000000000001", true)));
+    assertTrue(call(a::acquireLeaderKey));
+    assertTrue(call(() -> a.writeConfig(Map.of("ttl", 30L, "loop_wait", 10L), null)));
+    call(() -> a.writeHistory(new TimelineHistory(0, List.of(new TimelineHistory.Line(1, 25165984L, "no recovery target specified", null, null)))));
+    call(() -> a.writeStatus(new Status(67373552L, null, null)));
+    assertTrue(call(() -> a.writeFailover(new Failover(0, "a", "b", null), null)));
+    assertTrue(call(() -> a.writeSyncState(new SyncState(0, "a", List.of("b"), null), null)));
+    call(() -> a.writeFailsafe(new Failsafe(Map.of("a", "http://127.0.0.1:8008/patroni"))));
+    raw.getKVClient().put(bytes(keys.key("members/x")), bytes("not json")).get(5, TimeUnit.SECONDS);
+    raw.getKVClient().put(bytes(keys.key("members/empty")), bytes("")).get(5, TimeUnit.SECONDS);
+    // a neighbour whose name extends this scope's must stay out of the range
+    raw.getKVClient().put(bytes(keys.base().replaceAll("/$", "x/") + "leader"), bytes("intruder")).get(5, TimeUnit.SECONDS);
+
+    DcsSettings settings = new DcsSettings("etcd3", Map.of("hosts", List.of("127.0.0.1:" + etcd.clientPort())));
+    DcsContext ctl = new DcsContext(keys, "vigilctl", settings, TIMING);
+    DcsFactory.OneShotRead gateway = new EtcdDcsFactory().oneShotRead(ctl).orElseThrow();
+    assertEquals(call(a::readCluster), gateway.read());
+    assertEquals("a", gateway.read().leaderName());
+  }
+
+  @Test
+  void theGatewayReadIsLeftToJetcdForTlsOrAuthentication() {
+    EtcdDcsFactory factory = new EtcdDcsFactory();
+    for (Map<String, Object> section : List.<Map<String, Object>>of(
+        Map.of("hosts", "127.0.0.1:2379", "protocol", "https"),
+        Map.of("hosts", "127.0.0.1:2379", "username", "root", "password", "secret"))) {
+      DcsContext ctx = new DcsContext(keys, "vigilctl", new DcsSettings("etcd3", section), TIMING);
+      assertTrue(factory.oneShotRead(ctx).isEmpty(), section.toString());
+    }
+    DcsContext plain = new DcsContext(keys, "vigilctl", new DcsSettings("etcd3", Map.of("hosts", "127.0.0.1:2379")),
+        TIMING);
+    assertTrue(factory.oneShotRead(plain).isPresent());
+  }
+
+  @Test
+  void theGatewayReadFailsWithinRetryTimeoutWhenNothingAnswers() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    DcsContext ctx = new DcsContext(keys, "vigilctl", new DcsSettings("etcd3", Map.of("hosts", "127.0.0.1:" + closed)),
+        TIMING);
+    long started = System.nanoTime();
+    DcsUnavailableException e = assertThrows(DcsUnavailableException.class,
+        () -> new EtcdDcsFactory().oneShotRead(ctx).orElseThrow().read());
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(TIMING.retryTimeout() + 1).toNanos());
+    assertTrue(e.getMessage().startsWith("could not read cluster " + keys.base() + " in etcd at http://127.0.0.1:" + closed),
+        e.getMessage());
   }
 }
