@@ -129,16 +129,7 @@ final class PgConnections {
 
   /** Options for the local server with the superuser credentials. */
   PgConnectOptions localConnectOptions() {
-    PgUser su = pg.superuser();
-    PgConnectOptions o = new PgConnectOptions()
-        .setHost(sqlHost())
-        .setPort(pg.listen().port())
-        .setDatabase(pg.database() == null ? "postgres" : pg.database())
-        .setUser(su.username());
-    if (su.password() != null) {
-      o.setPassword(su.password().reveal());
-    }
-    return bounded(o);
+    return options(sqlHost(), pg.listen().port(), pg.superuser());
   }
 
   /**
@@ -146,24 +137,18 @@ final class PgConnections {
    * over TCP to the listen address: Patroni's {@code local_replication_address}, for {@code IDENTIFY_SYSTEM}.
    */
   PgConnectOptions localReplicationOptions() {
-    PgUser repl = pg.replication();
-    PgConnectOptions o = new PgConnectOptions()
-        .setHost(tcpHost())
-        .setPort(pg.listen().port())
-        .setDatabase(pg.database() == null ? "postgres" : pg.database())
-        .setUser(repl.username());
-    if (repl.password() != null) {
-      o.setPassword(repl.password().reveal());
-    }
-    bounded(o);
-    return o.addProperty("replication", "database");
+    return options(tcpHost(), pg.listen().port(), pg.replication()).addProperty("replication", "database");
   }
 
   /** Options for another member's server with the given user (rewind, superuser). */
   PgConnectOptions remoteConnectOptions(ReplicationSource source, PgUser user) {
+    return options(source.host(), source.port(), user);
+  }
+
+  private PgConnectOptions options(String host, int port, PgUser user) {
     PgConnectOptions o = new PgConnectOptions()
-        .setHost(source.host())
-        .setPort(source.port())
+        .setHost(host)
+        .setPort(port)
         .setDatabase(pg.database() == null ? "postgres" : pg.database())
         .setUser(user.username());
     if (user.password() != null) {

@@ -75,13 +75,18 @@ final class Rewinder {
           return Future.succeededFuture(new LocalPosition(s.timeline(), nz(s.walPosition()), false,
               cd.rewindPossible(), "running primary"));
         }
-        // a replica whose WAL receiver stopped shows the timeline of its last restartpoint, which may be older
-        // than the one it replays; its own IDENTIFY_SYSTEM answers with the timeline and position it reached, as
-        // Patroni asks it (patroni/postgresql/rewind.py _get_local_timeline_lsn_from_replication_connection)
+        // the replay position on the timeline being replayed, as Patroni judges a running replica
+        // (patroni/postgresql/rewind.py _get_local_timeline_lsn). A streaming replica's state has the received
+        // timeline; one whose WAL receiver stopped shows the timeline of its last restartpoint, which may be older
+        // than the one it replays, so its own IDENTIFY_SYSTEM is asked, as Patroni does
         LocalPosition fromState = new LocalPosition(s.timeline(), nz(s.replayLsn()), false, cd.rewindPossible(),
             "replay position, timeline of the last restartpoint");
-        return identifySystem().map(id -> new LocalPosition(id.timeline(), Math.max(id.lsn(), fromState.lsn()),
-            false, cd.rewindPossible(), "IDENTIFY_SYSTEM")).recover(e -> {
+        if ("streaming".equals(s.replicationState())) {
+          return Future.succeededFuture(new LocalPosition(s.timeline(), fromState.lsn(), false, cd.rewindPossible(),
+              "replay position, received timeline"));
+        }
+        return identifySystem().map(id -> new LocalPosition(id.timeline(), fromState.lsn(), false,
+            cd.rewindPossible(), "replay position, timeline from IDENTIFY_SYSTEM")).recover(e -> {
               LOG.warn("IDENTIFY_SYSTEM on the local server failed ({}); judging from timeline {} of the last "
                   + "restartpoint, which may ask for a rewind that finds nothing to do", e.getMessage(),
                   fromState.timeline());

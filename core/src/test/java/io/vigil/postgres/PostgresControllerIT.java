@@ -200,11 +200,20 @@ class PostgresControllerIT {
     assertEquals(List.of(false), a.column("SELECT to_regclass('diverged') IS NOT NULL"));
     poll(() -> b.pg().state(), x -> x.replication().stream().anyMatch(r -> "pg-1".equals(r.applicationName())
         && "streaming".equals(r.state())), "pg-1 in pg_stat_replication of pg-2");
-    RewindCheck again = await(a.pg().checkRewind(b.source()));
-    assertFalse(again.needed(), again.reason());
-    // a running replica asks its own server where it is, over a replication connection, as Patroni does
-    assertTrue(again.reason().contains("(IDENTIFY_SYSTEM)"), again.reason());
-    assertEquals(2, again.localTimeline());
+    RewindCheck streaming = await(a.pg().checkRewind(b.source()));
+    assertFalse(streaming.needed(), streaming.reason());
+    assertTrue(streaming.reason().contains("received timeline"), streaming.reason());
+
+    // without a WAL receiver a running replica asks its own server which timeline it replays, over a replication
+    // connection, as Patroni does (its last restartpoint may name an older one)
+    assertTrue(await(a.pg().follow(new RecoveryConfig(null, null, null, Map.of()))));
+    poll(() -> a.pg().state(), x -> !"streaming".equals(x.replicationState()), "the WAL receiver stopped");
+    RewindCheck alone = await(a.pg().checkRewind(b.source()));
+    assertFalse(alone.needed(), alone.reason());
+    assertTrue(alone.reason().contains("timeline from IDENTIFY_SYSTEM"), alone.reason());
+    assertEquals(2, alone.localTimeline());
+    assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
+    poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2 again");
   }
 
   @Test
