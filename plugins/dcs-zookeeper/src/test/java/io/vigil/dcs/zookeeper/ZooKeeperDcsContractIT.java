@@ -30,6 +30,16 @@ class ZooKeeperDcsContractIT extends DcsContractTest {
   private EmbeddedZooKeeper server;
   private CuratorFramework raw;
 
+  /**
+   * retry_timeout 4 (ttl 10, loop_wait 1): the plugin drops a connection that has not answered within half of
+   * retry_timeout, and on this shared 2-core machine a new session's first write once took longer than the 1 s that
+   * retry_timeout 2 leaves. The cluster tests' short timings use retry_timeout 4 as well.
+   */
+  @Override
+  protected DcsTiming timing() {
+    return new DcsTiming(10, 1, 4);
+  }
+
   @Override
   protected void startServer() throws Exception {
     dataDir = Files.createTempDirectory("vigil-zk-contract-");
