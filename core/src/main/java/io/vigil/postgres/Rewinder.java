@@ -85,7 +85,7 @@ final class Rewinder {
           return Future.succeededFuture(new LocalPosition(s.timeline(), fromState.lsn(), false, cd.rewindPossible(),
               "replay position, received timeline"));
         }
-        return identifySystem().map(id -> new LocalPosition(id.timeline(), fromState.lsn(), false,
+        return replayTimeline().map(timeline -> new LocalPosition(timeline, fromState.lsn(), false,
             cd.rewindPossible(), "replay position, timeline from IDENTIFY_SYSTEM")).recover(e -> {
               LOG.warn("IDENTIFY_SYSTEM on the local server failed ({}); judging from timeline {} of the last "
                   + "restartpoint, which may ask for a rewind that finds nothing to do", e.getMessage(),
@@ -110,17 +110,12 @@ final class Rewinder {
     });
   }
 
-  private record SystemPosition(int timeline, long lsn) {}
-
-  /** {@code IDENTIFY_SYSTEM} over a local replication connection: the timeline and WAL position of the server. */
-  private Future<SystemPosition> identifySystem() {
+  /** {@code IDENTIFY_SYSTEM} over a local replication connection: the timeline the server is on (replays). */
+  private Future<Integer> replayTimeline() {
     PgConnections sql = parts.connections();
     return sql.oneShot(sql.localReplicationOptions(), "IDENTIFY_SYSTEM on the local server",
-        PgConnections.QUERY_BOUND, conn -> conn.query("IDENTIFY_SYSTEM").execute().map(rows -> {
-          Row row = rows.iterator().next();
-          return new SystemPosition(Integer.parseInt(row.getValue(1).toString()),
-              Lsn.parse(row.getValue(2).toString()));
-        }));
+        PgConnections.QUERY_BOUND, conn -> conn.query("IDENTIFY_SYSTEM").execute()
+            .map(rows -> Integer.parseInt(rows.iterator().next().getValue(1).toString())));
   }
 
   private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {

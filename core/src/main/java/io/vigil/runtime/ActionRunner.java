@@ -675,10 +675,9 @@ final class ActionRunner {
       return Future.succeededFuture(true);
     }
     if (roleChanges) {
-      return pg.follow(recovery).onSuccess(started -> {
-        pg.setStandbyRole(a.role());
-        callbacks.script(ScriptAction.ON_ROLE_CHANGE, a.role().patroniName());
-      }).map(true);
+      return followAs(recovery, a.role())
+          .onSuccess(v -> callbacks.script(ScriptAction.ON_ROLE_CHANGE, a.role().patroniName()))
+          .map(true);
     }
     return followCalling(recovery, a.role().patroniName()).map(true);
   }
