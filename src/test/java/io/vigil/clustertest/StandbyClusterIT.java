@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A's primary). The steps build on each other, in order: B bootstraps from A and shows its roles as Patroni does;
  * B's standby leader is killed and another member takes over; A switches over and B follows A's new primary;
  * A becomes unreachable for B (its {@code standby_cluster} names a closed port) and B waits with the same standby
- * leader until A is back; B is promoted and takes writes while A goes on untouched.
+ * leader until A is back; B is promoted and takes writes while A goes on untouched; B is demoted with
+ * {@code vigilctl demote-cluster}, every member rewound from A's primary, and replicates A again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -350,5 +351,43 @@ class StandbyClusterIT {
     assertEquals("0", aPrimary.sql("SELECT count(*) FROM marks WHERE id = 100"), "B's write stays in B");
     assertEquals("0", aPrimary.sql("SELECT count(*) FROM pg_stat_replication WHERE application_name LIKE 'b%'"),
         "nothing of B streams from A any more");
+  }
+
+  /**
+   * docs/standby-cluster.md §5: B, promoted in the previous step, becomes a standby cluster of A again. B's
+   * timeline forked from A's at the promotion and B took a write A never saw: every member of B is rewound from
+   * A's primary, the write is gone, and B replicates A again with a standby leader and no writable member.
+   */
+  @Test
+  @Order(6)
+  void demotedClusterIsRewoundOntoTheRemotePrimaryAndReplicatesItAgain() throws Exception {
+    AgentNode aPrimary = a.awaitLeader(BOOT);
+    AgentNode bPrimary = b.awaitLeader(BOOT);
+    long[] marks = new long[b.nodes.size()];
+    for (int i = 0; i < marks.length; i++) {
+      marks[i] = Files.size(b.nodes.get(i).log);
+    }
+    TestCluster.CtlRun demote = b.vigilctl(bPrimary, "demote-cluster", "--host", "127.0.0.1",
+        "--port", Integer.toString(aPrimary.pgPort), "--force");
+    assertEquals(0, demote.code(), demote.out());
+    assertTrue(demote.out().contains("cluster is successfully demoted"), demote.out());
+    AgentNode standbyLeader = awaitStandbyLeader(FAILOVER, null);
+    aPrimary.sql("INSERT INTO marks VALUES (7, 'written on A after B was demoted')");
+    for (AgentNode n : b.nodes) {
+      awaitRow(n, 7);
+      assertEquals("0", n.sql("SELECT count(*) FROM marks WHERE id = 100"),
+          n.name + " still has the row B took while it was promoted");
+      assertEquals(503, n.get("/primary").code(), n.name + " answers /primary in a standby cluster");
+    }
+    for (int i = 0; i < marks.length; i++) {
+      AgentNode n = b.nodes.get(i);
+      String log = logSince(n, marks[i]);
+      assertTrue(log.contains("running pg_rewind from the remote primary"), n.name + " was not rewound from A:\n"
+          + n.logTail(40));
+      assertTrue(log.contains("pg_rewind finished successfully"), n.name + ": " + n.logTail(40));
+    }
+    Timing.await("the standby leader streams from A's primary", REPLICATED, () -> aPrimary.sql(
+        "SELECT count(*) FROM pg_stat_replication WHERE application_name = '" + standbyLeader.name + "'")
+        .equals("1") ? Boolean.TRUE : null, this::describe);
   }
 }

@@ -131,8 +131,21 @@ public sealed interface Action {
    */
   record Follow(String member, boolean remote, PostgresRole role, boolean mayRestart) implements Action {}
 
-  /** Async: pg_rewind from {@code from} (docs/ha-rules.md §2.7 rewind); success/failure comes back as lastCompleted. */
-  record Rewind(String from, String asyncName) implements Action {}
+  /**
+   * Async: pg_rewind from the member {@code from}, or from the remote primary of a standby cluster when
+   * {@code remote} (docs/ha-rules.md §2.7 rewind, docs/standby-cluster.md §5); success/failure comes back as
+   * lastCompleted. Afterwards the node follows whom it should follow: the remote primary as the standby leader,
+   * otherwise the leader.
+   */
+  record Rewind(String from, boolean remote, String asyncName) implements Action {
+    public Rewind(String from, String asyncName) {
+      this(from, false, asyncName);
+    }
+
+    public static Rewind fromRemotePrimary(String asyncName) {
+      return new Rewind(null, true, asyncName);
+    }
+  }
 
   /**
    * Async {@code "reinitialize"}: stop PG (immediate), wipe the data dir, clone from {@code from} (null = a

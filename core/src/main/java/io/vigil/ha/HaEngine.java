@@ -5,6 +5,7 @@ import io.vigil.cluster.Failover;
 import io.vigil.cluster.Member;
 import io.vigil.cluster.SyncState;
 import io.vigil.config.GlobalConfig;
+import io.vigil.config.StandbyCluster;
 import io.vigil.postgres.PostgresRole;
 import io.vigil.postgres.PostgresState;
 import java.time.Duration;
@@ -25,8 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>The loop that uses it: gathers a {@link ClusterView} (asking members' {@code /patroni} only when
  * {@link #peerStatusesNeeded} says so, and probing {@code POST /failsafe} only when
- * {@link #failsafeProbeNeeded} does, and running the diverged-LSN check when {@link #divergenceCheckNeeded}
- * does), builds the {@link LocalState}, calls {@link #decide}, stores {@link Decision#memory()}, runs the
+ * {@link #failsafeProbeNeeded} does, and running the diverged-LSN check against whom {@link #divergenceCheck}
+ * names), builds the {@link LocalState}, calls {@link #decide}, stores {@link Decision#memory()}, runs the
  * actions in order as {@link Action} describes, logs the message, and publishes the outcome.
  */
 public final class HaEngine {
@@ -36,6 +37,8 @@ public final class HaEngine {
   public static final String BOOTSTRAP_STANDBY_LEADER = "bootstrap_standby_leader";
   /** Patroni's demote reason for a writable primary in a standby cluster ({@code enforce_follow_remote_member}). */
   private static final String NOT_A_REAL_PRIMARY = "cannot be a real primary in standby cluster";
+  /** How the decision log names the source of a standby cluster's pg_rewind. */
+  static final String REMOTE_PRIMARY = "the remote primary";
 
   /**
    * Decides this cycle. The body is Patroni's guard order (docs/ha-rules.md §2.1): the first guard that has something to
@@ -72,21 +75,53 @@ public final class HaEngine {
         && c != null && c.failsafe() != null && c.failsafe().members().containsKey(local.name());
   }
 
+  /** Where the diverged-LSN check reads the timeline it compares the local one with. */
+  public enum DivergenceCheck {
+    /** No check this cycle. */
+    NONE,
+    /** Against the leader key holder, a running primary of this cluster. */
+    LEADER,
+    /**
+     * Against the remote primary of a standby cluster ({@code standby_cluster.host}/{@code port}): every member
+     * of a standby cluster rewinds from there, as patroni/ha.py {@code _handle_rewind_or_reinitialize} does, since
+     * its own leader is in recovery.
+     */
+    REMOTE_PRIMARY
+  }
+
   /**
-   * Whether the loop should run the diverged-LSN check against the leader (docs/ha-rules.md §2.7 rewind, "The check") and
-   * pass the verdict as {@link LocalState#divergence()}: a check is pending, no long action is running, and a
-   * leader other than this node runs as primary. Patroni checks inside the cycle, never while an async action
-   * runs: the check reads pg_control of a stopped server, which a running crash recovery or pg_rewind is
-   * rewriting (and a second {@code postgres --single} would find the first one's lock file).
+   * Whether the loop should run the diverged-LSN check (docs/ha-rules.md §2.7 rewind, "The check") and pass the
+   * verdict as {@link LocalState#divergence()}, and against whom: a check is pending, no long action is running,
+   * the local server is not a primary, and either a leader other than this node runs as primary or this is a
+   * standby cluster whose remote primary has a host or port. Patroni checks inside the cycle, never while an
+   * async action runs: the check reads pg_control of a stopped server, which a running crash recovery or
+   * pg_rewind is rewriting (and a second {@code postgres --single} would find the first one's lock file).
    */
-  public static boolean divergenceCheckNeeded(ClusterView view, LocalState local, HaMemory memory) {
+  public static DivergenceCheck divergenceCheck(ClusterView view, LocalState local, HaMemory memory,
+      HaSettings settings) {
     Cluster c = view.cluster();
-    if (memory.rewind() != RewindState.CHECK || local.longAction() != null || c == null || c.isUnlocked()
+    if (memory.rewind() != RewindState.CHECK || local.longAction() != null || c == null
         || local.postgres().isPrimary()) {
-      return false;
+      return DivergenceCheck.NONE;
+    }
+    GlobalConfig gc = settings.global();
+    if (gc.isStandbyCluster()) {
+      return remotePrimaryReachable(gc) ? DivergenceCheck.REMOTE_PRIMARY : DivergenceCheck.NONE;
     }
     String leader = c.leaderName();
-    return !leader.equals(local.name()) && c.member(leader).map(m -> "primary".equals(m.role())).orElse(false);
+    boolean leaderIsPrimary = !c.isUnlocked() && leader != null && !leader.equals(local.name())
+        && c.member(leader).map(m -> "primary".equals(m.role())).orElse(false);
+    return leaderIsPrimary ? DivergenceCheck.LEADER : DivergenceCheck.NONE;
+  }
+
+  /** A standby cluster whose section names a host or port: its remote primary can be asked and rewound from. */
+  static boolean remotePrimaryReachable(GlobalConfig gc) {
+    try {
+      StandbyCluster sc = gc.standbyClusterSettings();
+      return sc != null && sc.hasConnection();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
@@ -1057,7 +1092,17 @@ public final class HaEngine {
           return "continue to run as primary without lock";
         }
         actions.add(new Action.Demote(DemoteMode.DEMOTE_CLUSTER, null));
+        triggerDivergedCheck();
         return NOT_A_REAL_PRIMARY;
+      }
+      if (pg.role() != PostgresRole.STANDBY_LEADER && !paused) {
+        // a member that starts following the remote primary may come from a timeline it never had (a cluster
+        // demoted after its promotion): patroni/ha.py follow checks after every change of upstream
+        triggerDivergedCheck();
+      }
+      String rewind = rewindOrReinitialize(Target.REMOTE);
+      if (rewind != null) {
+        return rewind;
       }
       actions.add(new Action.Follow(null, true, PostgresRole.STANDBY_LEADER, !paused));
       return message;
@@ -1235,6 +1280,11 @@ public final class HaEngine {
       if (!paused && pg.isPrimary()) {
         actions.add(new Action.Demote(standbyCluster() ? DemoteMode.DEMOTE_CLUSTER : DemoteMode.IMMEDIATE_NOLOCK,
             target.member()));
+        if (standbyCluster()) {
+          // a primary turned into a member of a standby cluster has written WAL the remote primary never had
+          // (patroni/ha.py demote triggers the check on every demotion)
+          triggerDivergedCheck();
+        }
         return demoteReason;
       }
       String rewind = rewindOrReinitialize(target);
@@ -1243,7 +1293,10 @@ public final class HaEngine {
       }
       Integer leaderTimeline = c.isUnlocked() ? null
           : c.member(c.leaderName()).map(Member::timeline).orElse(null);
-      if (leaderTimeline != null && pg.timeline() != null && pg.timeline() < leaderTimeline) {
+      if (leaderTimeline != null && pg.timeline() != null && (pg.timeline() < leaderTimeline
+          // patroni/ha.py follow: in a standby cluster, a member ahead of its standby leader's timeline (the
+          // leader was just rewound onto the remote primary's) may have diverged from the remote primary
+          || standbyCluster() && pg.timeline() > leaderTimeline)) {
         triggerDivergedCheck();
       }
       actions.add(new Action.Follow(target.member(), target.remote(), PostgresRole.REPLICA, !paused));
@@ -1277,8 +1330,11 @@ public final class HaEngine {
         state = rewound.succeeded() ? RewindState.SUCCESS : RewindState.FAILED;
       }
       memory = memory.withRewind(state);
+      // in a standby cluster every member rewinds from the remote primary (patroni/ha.py
+      // _handle_rewind_or_reinitialize): its own leader is in recovery
+      boolean fromRemote = standbyCluster();
       String leader = target.member() != null ? target.member() : c.leaderName();
-      if (leader == null || target.remote()) {
+      if (fromRemote ? !remotePrimaryReachable(gc) : leader == null || target.remote()) {
         return null;
       }
       if (state == RewindState.NEED) {
@@ -1289,11 +1345,13 @@ public final class HaEngine {
             // WAL this recovery writes is rewound right after
             return crashRecovery(true);
           }
-          String message = "running pg_rewind from " + leader;
-          actions.add(new Action.Rewind(leader, message));
+          String message = "running pg_rewind from " + (fromRemote ? REMOTE_PRIMARY : leader);
+          actions.add(fromRemote ? Action.Rewind.fromRemotePrimary(message) : new Action.Rewind(leader, message));
           return message;
         }
-        if (settings.removeDataDirectoryOnDivergedTimelines()) {
+        // Patroni never reinitializes a standby cluster member on diverged timelines: a copy from the remote
+        // primary is the operator's call
+        if (settings.removeDataDirectoryOnDivergedTimelines() && !fromRemote) {
           memory = memory.withRewind(RewindState.INITIAL);
           actions.add(new Action.Reinitialize(null, false));
           return "reinitializing due to diverged timelines";

@@ -9,8 +9,8 @@
  *       into the snapshot. Keep the last snapshot that had a leader as {@code lastLeaderCluster}. Then, only when
  *       the static helpers say so: {@link io.vigil.ha.HaEngine#peerStatusesNeeded} → {@code GET /patroni} of the
  *       other members in parallel (2 s, no retry); {@link io.vigil.ha.HaEngine#failsafeProbeNeeded} →
- *       {@code POST /failsafe} to the {@code /failsafe} members; {@link io.vigil.ha.HaEngine#divergenceCheckNeeded}
- *       → the diverged-LSN check against the leader.</li>
+ *       {@code POST /failsafe} to the {@code /failsafe} members; {@link io.vigil.ha.HaEngine#divergenceCheck}
+ *       → the diverged-LSN check against the leader, or in a standby cluster against the remote primary.</li>
  *   <li><b>Describe this node.</b> {@link io.vigil.ha.LocalState}: the latest {@code PostgresState}, pg_controldata
  *       facts, the running long action and the one that finished since the last cycle, the result of the last
  *       leader-key write, monotonic and wall-clock "now", SIGTERM, pending REST requests, watchdog.</li>

@@ -3,7 +3,9 @@ package io.vigil.postgres;
 import io.vigil.cluster.Member;
 import io.vigil.config.StandbyCluster;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +47,26 @@ public record ReplicationSource(String memberName, String host, int port, Map<St
     String name = "remote primary " + (sc.hostList() == null ? "" : sc.hostList())
         + (sc.portList() == null ? "" : ":" + sc.portList());
     return new ReplicationSource(name, host, port, ci);
+  }
+
+  /**
+   * One source per host of a multi-host remote primary ({@code host=h1,h2 port=p1,p2}), in the order libpq tries
+   * them; a single-host source is its own only element.
+   */
+  public List<ReplicationSource> eachHost() {
+    String hostList = conninfo.get("host");
+    if (hostList == null || !hostList.contains(",")) {
+      return List.of(this);
+    }
+    String[] hosts = hostList.split(",");
+    String[] ports = conninfo.getOrDefault("port", Integer.toString(port)).split(",");
+    List<ReplicationSource> out = new ArrayList<>();
+    for (int i = 0; i < hosts.length; i++) {
+      String host = hosts[i].trim();
+      int hostPort = Integer.parseInt((ports.length == 1 ? ports[0] : ports[i]).trim());
+      out.add(new ReplicationSource("remote primary " + host + ":" + hostPort, host, hostPort));
+    }
+    return out;
   }
 
   /**

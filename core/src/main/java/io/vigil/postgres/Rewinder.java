@@ -50,7 +50,11 @@ final class Rewinder {
 
   private record LeaderPosition(int timeline, String history) {}
 
-  Future<RewindCheck> check(ReplicationSource leader) {
+  Future<RewindCheck> check(ReplicationSource source) {
+    return writableHost(source).compose(this::checkAgainst);
+  }
+
+  private Future<RewindCheck> checkAgainst(ReplicationSource leader) {
     return localPosition().compose(local -> leaderPosition(leader, local.timeline()).map(remote -> {
       List<TimelineHistoryFile.Entry> history = TimelineHistoryFile.parse(remote.history() == null ? ""
           : remote.history());
@@ -110,6 +114,34 @@ final class Rewinder {
     });
   }
 
+  /**
+   * The host of {@code source} that runs as a primary. A standby cluster's remote primary may be a list of hosts
+   * (docs/standby-cluster.md §3); Patroni's check and pg_rewind connect with {@code target_session_attrs=read-write}
+   * for that (patroni/postgresql/rewind.py {@code _conn_kwargs}), Vigil asks every host at once with the rewind
+   * credentials and takes the first in the list that answers as a primary. A single host is returned as it is: the check itself refuses one in recovery.
+   */
+  private Future<ReplicationSource> writableHost(ReplicationSource source) {
+    List<ReplicationSource> hosts = source.eachHost();
+    if (hosts.size() == 1) {
+      return Future.succeededFuture(source);
+    }
+    Future<ReplicationSource> found = Future.failedFuture(new PostgresException(
+        "no host of " + source.memberName() + " runs as a primary"));
+    for (int i = hosts.size() - 1; i >= 0; i--) {
+      ReplicationSource host = hosts.get(i);
+      Future<ReplicationSource> next = found;
+      found = isPrimary(host).transform(ar -> ar.succeeded() && ar.result() ? Future.succeededFuture(host) : next);
+    }
+    return found;
+  }
+
+  private Future<Boolean> isPrimary(ReplicationSource host) {
+    PgConnections sql = parts.connections();
+    return sql.oneShot(sql.remoteConnectOptions(host, rewindUser()), "ask " + host.memberName() + " for its role",
+        PgConnections.QUERY_BOUND, conn -> conn.query("SELECT pg_is_in_recovery()").execute()
+            .map(rows -> !rows.iterator().next().getBoolean(0)));
+  }
+
   /** {@code IDENTIFY_SYSTEM} over a local replication connection: the timeline the server is on (replays). */
   private Future<Integer> replayTimeline() {
     PgConnections sql = parts.connections();
@@ -147,7 +179,11 @@ final class Rewinder {
         ? pg.rewind() : pg.superuser();
   }
 
-  Future<Void> rewind(ReplicationSource leader) {
+  Future<Void> rewind(ReplicationSource source) {
+    return writableHost(source).compose(this::rewindFrom);
+  }
+
+  private Future<Void> rewindFrom(ReplicationSource leader) {
     return parts.blocking(() -> {
       parts.async().progress("stopping PostgreSQL before pg_rewind", -1);
       parts.process().stop(StopMode.FAST, parts.pgCtlTimeout(), null);

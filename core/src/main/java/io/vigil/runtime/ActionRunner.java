@@ -687,6 +687,9 @@ final class ActionRunner {
   }
 
   private Future<Boolean> rewind(Action.Rewind a) {
+    if (a.remote()) {
+      return rewindFromRemotePrimary(a);
+    }
     Member from = member(a.from());
     if (from == null) {
       return Future.failedFuture("cannot rewind from " + a.from() + ": no such member");
@@ -704,6 +707,47 @@ final class ActionRunner {
         .compose(outcome -> outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED
             ? Future.succeededFuture()
             : followCalling(recoveryFor(from), "replica").mapEmpty()));
+  }
+
+  /**
+   * A member of a standby cluster rewinds from the remote primary (docs/standby-cluster.md §5): the standby leader
+   * then follows it again as standby leader, any other member follows the standby leader.
+   */
+  private Future<Boolean> rewindFromRemotePrimary(Action.Rewind a) {
+    StandbyCluster sc;
+    try {
+      sc = standbyCluster();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    ReplicationSource source = ReplicationSource.remote(sc);
+    if (source == null) {
+      return Future.failedFuture("cannot rewind from the remote primary: standby_cluster has neither host nor port");
+    }
+    Member leader = leaderMember();
+    boolean standbyLeader = leader == null || leader.name().equals(settings.name());
+    boolean wasRunning = pg.isRunning();
+    String role = callbackRole();
+    return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
+        .onSuccess(outcome -> {
+          if (wasRunning && !pg.isRunning()) {
+            callbacks.script(ScriptAction.ON_STOP, role);
+          }
+        })
+        .compose(outcome -> {
+          if (outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED) {
+            return Future.succeededFuture();
+          }
+          if (!standbyLeader) {
+            return followCalling(recoveryFor(leader), "replica").mapEmpty();
+          }
+          pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
+          return followCalling(RecoveryConfig.remote(sc), PostgresRole.STANDBY_LEADER.patroniName())
+              .map(started -> {
+                pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
+                return null;
+              });
+        }));
   }
 
   private Future<Boolean> reinitialize(Action.Reinitialize a) {

@@ -548,16 +548,14 @@ public final class HaLoopVerticle extends AbstractVerticle {
   }
 
   private Future<Inputs> gatherDivergence(Inputs in, LocalState local) {
-    if (!HaEngine.divergenceCheckNeeded(in.view(), in.local(), state.memory)) {
+    ReplicationSource source = divergenceCheckSource(in);
+    if (source == null) {
       return Future.succeededFuture(in);
     }
-    Member leader = in.view().cluster().member(in.view().cluster().leaderName()).orElse(null);
-    if (leader == null || leader.connUrl() == null) {
-      return Future.succeededFuture(in);
-    }
-    return pg.checkRewind(ReplicationSource.fromMember(leader)).transform(ar -> {
+    return pg.checkRewind(source).transform(ar -> {
       if (ar.failed()) {
-        LOG.warn("could not check whether the timeline diverged from {}: {}", leader.name(), ar.cause().getMessage());
+        LOG.warn("could not check whether the timeline diverged from {}: {}", source.memberName(),
+            ar.cause().getMessage());
         return Future.succeededFuture(in);
       }
       LocalState l = in.local();
@@ -567,6 +565,26 @@ public final class HaLoopVerticle extends AbstractVerticle {
           ar.result().needed() ? LocalState.Divergence.DIVERGED : LocalState.Divergence.NOT_DIVERGED, l.watchdog());
       return Future.succeededFuture(new Inputs(in.view(), withVerdict));
     });
+  }
+
+  /** Whom the diverged-LSN check asks this cycle, null for nobody. */
+  private ReplicationSource divergenceCheckSource(Inputs in) {
+    switch (HaEngine.divergenceCheck(in.view(), in.local(), state.memory, haSettings)) {
+      case LEADER -> {
+        Member leader = in.view().cluster().member(in.view().cluster().leaderName()).orElse(null);
+        return leader == null || leader.connUrl() == null ? null : ReplicationSource.fromMember(leader);
+      }
+      case REMOTE_PRIMARY -> {
+        try {
+          return ReplicationSource.remote(haSettings.global().standbyClusterSettings());
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 
   // --- decide and act ---

@@ -88,7 +88,11 @@ final class Configs {
   }
 
   Configs standbyCluster() {
-    standbyCluster = Map.of("host", "10.0.0.9", "port", 5432);
+    return standbyCluster(Map.of("host", "10.0.0.9", "port", 5432));
+  }
+
+  Configs standbyCluster(Map<String, Object> section) {
+    standbyCluster = section;
     return this;
   }
 

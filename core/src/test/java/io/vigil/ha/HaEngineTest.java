@@ -36,6 +36,7 @@ import io.vigil.ha.Action.UpdateFailsafe;
 import io.vigil.ha.Action.WriteDynamicConfig;
 import io.vigil.ha.Action.WriteHistory;
 import io.vigil.ha.Action.WriteSyncState;
+import io.vigil.ha.HaEngine.DivergenceCheck;
 import io.vigil.postgres.PostgresRole;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -1083,6 +1084,38 @@ class HaEngineTest {
             List.of(new CancelInitialization(), new MoveDataDirectoryAside(),
                 new Exit("Failed to bootstrap cluster", 1)),
             "Failed to bootstrap cluster"),
+        row("§6.5 standby cluster: the key holder diverged from the remote primary rewinds from it",
+            Configs.defaults().standbyCluster(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().withLeader("pg2").view(),
+            Locals.runningReplica("pg2").diverged(true).build(),
+            List.of(RENEW, Rewind.fromRemotePrimary("running pg_rewind from the remote primary"), TOUCH),
+            "running pg_rewind from the remote primary"),
+        row("§6.5 standby cluster: a diverged replica rewinds from the remote primary, not its standby leader",
+            Configs.defaults().standbyCluster(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().view(),
+            Locals.runningReplica("pg2").diverged(true).build(),
+            List.of(Rewind.fromRemotePrimary("running pg_rewind from the remote primary"), TOUCH),
+            "running pg_rewind from the remote primary"),
+        row("§6.5 standby cluster: a stopped diverged key holder rewinds before it starts",
+            Configs.defaults().standbyCluster(), started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().withLeader("pg2").view(),
+            Locals.stoppedReplica("pg2").withControlData("shut down", true, false).diverged(true).build(),
+            List.of(Rewind.fromRemotePrimary("running pg_rewind from the remote primary"), TOUCH),
+            "running pg_rewind from the remote primary"),
+        row("§6.5 standby cluster: diverged without pg_rewind, no reinitialize (Patroni leaves that to the operator)",
+            Configs.defaults().standbyCluster().noRewind().removeDataDirectoryOnDivergedTimelines(),
+            started().withRewind(RewindState.CHECK),
+            Clusters.initializedWithLeader().view(),
+            Locals.runningReplica("pg2").diverged(true).build(),
+            List.of(follow("pg1"), TOUCH),
+            "no action. I am (pg2), a secondary, and following a standby leader (pg1)"),
+        row("§6.5 archive-only standby cluster: nobody to rewind from",
+            Configs.defaults().standbyCluster(Map.of("restore_command", "cp /archive/%f %p")),
+            started().withRewind(RewindState.NEED),
+            Clusters.initializedWithLeader().view(),
+            Locals.runningReplica("pg2").build(),
+            List.of(follow("pg1"), TOUCH),
+            "no action. I am (pg2), a secondary, and following a standby leader (pg1)"),
         row("§6.5 standby cluster: a crashed writable key holder is not restarted as primary (crash recovery first)",
             Configs.defaults().standbyCluster(), started().withLastRole(PostgresRole.PRIMARY),
             Clusters.initializedWithLeader().view(),
@@ -1376,6 +1409,36 @@ class HaEngineTest {
   }
 
   /**
+   * docs/standby-cluster.md §5: {@code demote-cluster} of a promoted cluster. The writable key holder steps down
+   * and asks for the check; as the standby leader it learns it diverged from the remote primary and rewinds from
+   * there; its replica, still on the old timeline, is then ahead of the standby leader and checks too.
+   */
+  @Test
+  void aDemotedClusterRewindsEveryMemberFromTheRemotePrimary() {
+    HaSettings standby = Configs.defaults().standbyCluster().settings();
+    Decision demote = engine.decide(Clusters.initializedWithLeader().view(), Locals.runningPrimary("pg1").build(),
+        started(), standby);
+    assertEquals(List.of(RENEW, new Demote(DemoteMode.DEMOTE_CLUSTER, null), TOUCH), demote.actions());
+    assertEquals(RewindState.CHECK, demote.memory().rewind());
+
+    ClusterView afterDemote = Clusters.initializedWithLeader().view();
+    Locals demoted = Locals.runningReplica("pg1").withTimeline(2);
+    assertEquals(DivergenceCheck.REMOTE_PRIMARY,
+        HaEngine.divergenceCheck(afterDemote, demoted.build(), demote.memory(), standby));
+    Decision rewind = engine.decide(afterDemote, demoted.diverged(true).build(), demote.memory(), standby);
+    assertEquals(List.of(RENEW, Rewind.fromRemotePrimary("running pg_rewind from the remote primary"), TOUCH),
+        rewind.actions());
+
+    // the standby leader pg1 is back on the remote primary's timeline 1, its replica still on 2
+    ClusterView rewound = Clusters.initializedWithLeader().view();
+    Decision replica = engine.decide(rewound, Locals.runningReplica("pg2").withTimeline(2).build(),
+        started(), standby);
+    assertEquals(RewindState.CHECK, replica.memory().rewind());
+    assertEquals(DivergenceCheck.REMOTE_PRIMARY, HaEngine.divergenceCheck(rewound,
+        Locals.runningReplica("pg2").withTimeline(2).build(), replica.memory(), standby));
+  }
+
+  /**
    * The frozen-leader case (a former primary killed -9, then started as a standby once, so pg_control says
    * {@code in archive recovery}) walked cycle by cycle: one crash recovery, then pg_rewind, then a standby. The
    * crash recovery here changes nothing on disk, as the postgres side used to decline it: the engine must not
@@ -1446,19 +1509,39 @@ class HaEngineTest {
   @Test
   void asksForTheDivergenceCheckOnlyWhenPendingAndTheLeaderIsPrimary() {
     HaMemory check = HaMemory.initial().withRewind(RewindState.CHECK);
-    assertEquals(true, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
-        Locals.runningReplica("pg2").build(), check));
-    assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
-        Locals.runningReplica("pg2").build(), HaMemory.initial()));
-    assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithoutLeader().view(),
-        Locals.runningReplica("pg2").build(), check));
+    assertEquals(DivergenceCheck.LEADER, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.runningReplica("pg2").build(), check, SETTINGS));
+    assertEquals(DivergenceCheck.NONE, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.runningReplica("pg2").build(), HaMemory.initial(), SETTINGS));
+    assertEquals(DivergenceCheck.NONE, HaEngine.divergenceCheck(Clusters.initializedWithoutLeader().view(),
+        Locals.runningReplica("pg2").build(), check, SETTINGS));
     // never beside a long action: a crash recovery or pg_rewind is rewriting the pg_control the check reads
-    assertEquals(true, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
-        Locals.stoppedReplica("pg2").withControlData("shut down", true, false).build(), check));
-    assertEquals(false, HaEngine.divergenceCheckNeeded(Clusters.initializedWithLeader().view(),
+    assertEquals(DivergenceCheck.LEADER, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false).build(), check, SETTINGS));
+    assertEquals(DivergenceCheck.NONE, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
         Locals.stoppedReplica("pg2").withControlData("shut down", true, false)
             .running("doing crash recovery in a single user mode", LongAction.Kind.CRASH_RECOVERY, NOW_MILLIS)
-            .build(), check));
+            .build(), check, SETTINGS));
+  }
+
+  @Test
+  void aStandbyClusterChecksAgainstTheRemotePrimaryWhateverItsLeader() {
+    HaMemory check = HaMemory.initial().withRewind(RewindState.CHECK);
+    HaSettings standby = Configs.defaults().standbyCluster().settings();
+    // the standby leader, its replicas and a member of a leaderless standby cluster all compare with the remote
+    assertEquals(DivergenceCheck.REMOTE_PRIMARY, HaEngine.divergenceCheck(
+        Clusters.initializedWithLeader().withLeader("pg2").view(), Locals.runningReplica("pg2").build(), check,
+        standby));
+    assertEquals(DivergenceCheck.REMOTE_PRIMARY, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.runningReplica("pg2").build(), check, standby));
+    assertEquals(DivergenceCheck.REMOTE_PRIMARY, HaEngine.divergenceCheck(Clusters.initializedWithoutLeader().view(),
+        Locals.stoppedReplica("pg2").withControlData("shut down", true, false).build(), check, standby));
+    // a writable primary is demoted first; an archive-only standby cluster has nobody to ask
+    assertEquals(DivergenceCheck.NONE, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.runningPrimary("pg1").build(), check, standby));
+    assertEquals(DivergenceCheck.NONE, HaEngine.divergenceCheck(Clusters.initializedWithLeader().view(),
+        Locals.runningReplica("pg2").build(), check,
+        Configs.defaults().standbyCluster(Map.of("restore_command", "cp /archive/%f %p")).settings()));
   }
 
   @Test

@@ -214,6 +214,17 @@ class PostgresControllerIT {
     assertEquals(2, alone.localTimeline());
     assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
     poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2 again");
+
+    // a standby cluster's remote primary named by several hosts, a replica first (docs/standby-cluster.md §3):
+    // the check asks the one that runs as a primary
+    int replicaPort = a.source().port();
+    int primaryPort = b.source().port();
+    ReplicationSource remote = new ReplicationSource("remote primary", "127.0.0.1", replicaPort, Map.of(
+        "host", "127.0.0.1,127.0.0.1", "port", replicaPort + "," + primaryPort, "target_session_attrs", "read-write"));
+    RewindCheck multiHost = await(a.pg().checkRewind(remote));
+    assertFalse(multiHost.needed(), multiHost.reason());
+    assertTrue(multiHost.reason().contains("leader remote primary 127.0.0.1:" + primaryPort + " timeline=2"),
+        multiHost.reason());
   }
 
   @Test
