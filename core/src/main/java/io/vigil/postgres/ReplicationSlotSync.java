@@ -36,20 +36,22 @@ final class ReplicationSlotSync {
   Future<ReplicationSlots.Plan> sync(List<Member> members, Map<String, Map<String, Object>> permanentSlots,
       List<Map<String, Object>> ignoreSlots, Map<String, Long> statusSlots, boolean nofailover,
       boolean standbyCluster, boolean standbyLeader) {
+    // one row even without slots (the outer join), so that the role comes in the same round trip
     return connections.withConnection("sync replication slots", conn -> conn.query(
-            "SELECT slot_name, slot_type, plugin, database, restart_lsn::text, active, pg_is_in_recovery() "
-                + "FROM pg_replication_slots WHERE NOT temporary").execute()
-        .compose(rows -> {
+            "SELECT pg_is_in_recovery(), s.slot_name, s.slot_type, s.plugin, s.database, s.restart_lsn::text, "
+                + "s.active FROM (SELECT 1) AS one LEFT JOIN pg_replication_slots AS s ON NOT s.temporary").execute()
+        .map(rows -> {
           List<ReplicationSlots.ExistingSlot> existing = new ArrayList<>();
+          boolean inRecovery = true;
           for (Row r : rows) {
-            existing.add(new ReplicationSlots.ExistingSlot(r.getString(0), r.getString(1), r.getString(2),
-                r.getString(3), PgStateReader.lsnOrNull(r.getString(4)), r.getBoolean(5)));
+            inRecovery = r.getBoolean(0);
+            if (r.getString(1) != null) {
+              existing.add(new ReplicationSlots.ExistingSlot(r.getString(1), r.getString(2), r.getString(3),
+                  r.getString(4), PgStateReader.lsnOrNull(r.getString(5)), r.getBoolean(6)));
+            }
           }
-          return conn.query("SELECT pg_is_in_recovery()").execute().map(rs -> {
-            boolean primary = !rs.iterator().next().getBoolean(0) || standbyLeader;
-            return ReplicationSlots.plan(myName, primary, members, permanentSlots, ignoreSlots, existing,
-                statusSlots, nofailover, standbyCluster);
-          });
+          return ReplicationSlots.plan(myName, !inRecovery || standbyLeader, members, permanentSlots, ignoreSlots,
+              existing, statusSlots, nofailover, standbyCluster);
         })
         .compose(plan -> execute(conn, plan).map(plan)));
   }

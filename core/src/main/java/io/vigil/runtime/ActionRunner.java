@@ -831,6 +831,7 @@ final class ActionRunner {
 
   private Future<Boolean> touchMember() {
     return pg.state().otherwise(observed).compose(s -> {
+      state.afterActions = s;
       state.role = publishedRole(s);
       Map<String, Object> data = MemberData.build(
           settings.postgresql().connUrl(),

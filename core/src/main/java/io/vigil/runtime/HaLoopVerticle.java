@@ -599,6 +599,7 @@ public final class HaLoopVerticle extends AbstractVerticle {
     Decision decision = engine.decide(in.view(), in.local(), state.memory, haSettings);
     state.memory = decision.memory();
     state.completed = null;
+    state.afterActions = null;
     Cluster cluster = in.view().cluster();
     state.paused = haSettings.global().pause() || cluster != null && cluster.isPaused();
     return runner.run(decision, cluster, haSettings.global(), in.local().postgres(), abandoned)
@@ -730,7 +731,9 @@ public final class HaLoopVerticle extends AbstractVerticle {
     if (stopping) {
       return Future.succeededFuture();
     }
-    return pg.state().otherwise(lastPostgres).map(postgres -> {
+    PostgresState touched = state.afterActions;
+    Future<PostgresState> read = touched != null ? Future.succeededFuture(touched) : pg.state().otherwise(lastPostgres);
+    return read.map(postgres -> {
       NodeStatus status = new NodeStatus(settings.scope(), settings.name(), state.role, decision.message(), postgres,
           cluster, settings.tags(), state.paused, cluster == null || cluster.isUnlocked(), state.failsafeActive,
           state.dcsLastSeenEpochSeconds, nowMillis(), haSettings.global().ttl(),

@@ -13,6 +13,7 @@ import io.vigil.ha.HaMemory;
 import io.vigil.ha.LeaderKeyWrite;
 import io.vigil.ha.LocalState;
 import io.vigil.ha.LongAction;
+import io.vigil.postgres.PostgresState;
 import java.util.Map;
 
 /**
@@ -22,6 +23,12 @@ import java.util.Map;
  */
 final class LoopState {
   HaMemory memory = HaMemory.initial();
+  /**
+   * The PostgreSQL state the member key was written with in this cycle, read after the cycle's actions; the
+   * cycle's published status reuses it instead of reading the server a third time. Cleared when a cycle starts
+   * acting.
+   */
+  PostgresState afterActions;
   LeaderKeyWrite leaderKey = LeaderKeyWrite.NONE;
   /**
    * This agent deleted its own leader key (release, graceful demote) and has not written it since: a renewal
