@@ -140,6 +140,16 @@ final class PgConnections {
     return options(tcpHost(), pg.listen().port(), pg.replication()).addProperty("replication", "database");
   }
 
+  /**
+   * {@code IDENTIFY_SYSTEM} over {@link #localReplicationOptions()}: the timeline the local server is on (for a
+   * replica, the one it replays), as Patroni's {@code get_replica_timeline} asks it.
+   */
+  Future<Integer> localServerTimeline() {
+    return oneShot(localReplicationOptions(), "IDENTIFY_SYSTEM on the local server", QUERY_BOUND,
+        conn -> conn.query("IDENTIFY_SYSTEM").execute()
+            .map(rows -> Integer.parseInt(rows.iterator().next().getValue(1).toString())));
+  }
+
   /** Options for another member's server with the given user (rewind, superuser). */
   PgConnectOptions remoteConnectOptions(ReplicationSource source, PgUser user) {
     return options(source.host(), source.port(), user);

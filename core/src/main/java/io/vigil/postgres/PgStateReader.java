@@ -35,6 +35,12 @@ final class PgStateReader {
   private final int serverVersionNum;
 
   private volatile PostgresState lastState;
+  /** A replica's replay timeline learned from its WAL receiver or {@code IDENTIFY_SYSTEM}; null when unknown. */
+  private volatile Integer replayTimeline;
+  /** The postmaster start time {@link #replayTimeline} belongs to. */
+  private volatile String replayTimelineStart;
+  /** {@code IDENTIFY_SYSTEM} failed for this postmaster: not asked again until it restarts. */
+  private volatile boolean replayTimelineUnavailable;
   /** The last state-query failure logged, so that a lasting problem is logged once, not every cycle. */
   private volatile String lastStateError;
 
@@ -50,6 +56,7 @@ final class PgStateReader {
   /** A fresh snapshot of a running server (callers answer {@link #notRunning()} when none runs). */
   Future<PostgresState> running() {
     return connections.withConnection("read the server state", this::queryState)
+        .compose(this::withReplayTimeline)
         .map(s -> {
           lastState = s;
           lastStateError = null;
@@ -63,6 +70,45 @@ final class PgStateReader {
           }
           return Future.succeededFuture(runningUnknown());
         });
+  }
+
+  /**
+   * A replica's timeline as Patroni publishes it (patroni/ha.py {@code touch_member}): the WAL receiver's received
+   * timeline while it streams, otherwise the timeline the server itself answers to {@code IDENTIFY_SYSTEM}, asked
+   * once and kept until the postmaster restarts or a restartpoint names a later one. Without it a replica whose
+   * receiver is down would publish its last restartpoint's timeline, which may be older than the one it replays.
+   * When the question cannot be asked (no replication connection to the local server) the restartpoint's stays.
+   */
+  private Future<PostgresState> withReplayTimeline(PostgresState s) {
+    if (!s.inRecovery() || s.queryFailed() || s.timeline() == null) {
+      replayTimeline = null;
+      return Future.succeededFuture(s);
+    }
+    if (!Objects.equals(s.postmasterStartTime(), replayTimelineStart)) {
+      replayTimelineStart = s.postmasterStartTime();
+      replayTimeline = null;
+      replayTimelineUnavailable = false;
+    }
+    if ("streaming".equals(s.replicationState())) {
+      replayTimeline = s.timeline();
+      return Future.succeededFuture(s);
+    }
+    Integer known = replayTimeline;
+    if (known != null && known >= s.timeline()) {
+      return Future.succeededFuture(s.withTimeline(known));
+    }
+    if (replayTimelineUnavailable) {
+      return Future.succeededFuture(s);
+    }
+    return connections.localServerTimeline().map(tli -> {
+      replayTimeline = tli;
+      return s.withTimeline(Math.max(tli, s.timeline()));
+    }).recover(e -> {
+      replayTimelineUnavailable = true;
+      LOG.info("could not ask the local server for its replay timeline ({}); publishing the timeline of its last "
+          + "restartpoint until it restarts", e.getMessage());
+      return Future.succeededFuture(s);
+    });
   }
 
   private Future<PostgresState> queryState(SqlClient conn) {

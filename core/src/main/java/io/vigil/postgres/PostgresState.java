@@ -70,6 +70,13 @@ public record PostgresState(
       String usename, String applicationName, String clientAddr, String state, String syncState,
       Integer syncPriority, Long flushLsn, Long replayLsn) {}
 
+  /** The same snapshot with another timeline (a replica's replay timeline learned over a replication connection). */
+  public PostgresState withTimeline(Integer value) {
+    return new PostgresState(state, role, dataDirEmpty, running, inRecovery, systemId, value, walPosition, receiveLsn,
+        replayLsn, lastCheckpointLsn, replayedTimestamp, replayPaused, replicationState, replication, following,
+        serverVersion, postmasterStartTime, pendingRestart, pendingRestartReason, observedAtMillis, queryFailed);
+  }
+
   public boolean isPrimary() {
     return running && !inRecovery;
   }

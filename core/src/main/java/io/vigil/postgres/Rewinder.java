@@ -89,7 +89,7 @@ final class Rewinder {
           return Future.succeededFuture(new LocalPosition(s.timeline(), fromState.lsn(), false, cd.rewindPossible(),
               "replay position, received timeline"));
         }
-        return replayTimeline().map(timeline -> new LocalPosition(timeline, fromState.lsn(), false,
+        return parts.connections().localServerTimeline().map(timeline -> new LocalPosition(timeline, fromState.lsn(), false,
             cd.rewindPossible(), "replay position, timeline from IDENTIFY_SYSTEM")).recover(e -> {
               LOG.warn("IDENTIFY_SYSTEM on the local server failed ({}); judging from timeline {} of the last "
                   + "restartpoint, which may ask for a rewind that finds nothing to do", e.getMessage(),
@@ -142,13 +142,6 @@ final class Rewinder {
             .map(rows -> !rows.iterator().next().getBoolean(0)));
   }
 
-  /** {@code IDENTIFY_SYSTEM} over a local replication connection: the timeline the server is on (replays). */
-  private Future<Integer> replayTimeline() {
-    PgConnections sql = parts.connections();
-    return sql.oneShot(sql.localReplicationOptions(), "IDENTIFY_SYSTEM on the local server",
-        PgConnections.QUERY_BOUND, conn -> conn.query("IDENTIFY_SYSTEM").execute()
-            .map(rows -> Integer.parseInt(rows.iterator().next().getValue(1).toString())));
-  }
 
   private Future<LeaderPosition> leaderPosition(ReplicationSource leader, int localTimeline) {
     PgConnections sql = parts.connections();

@@ -212,6 +212,9 @@ class PostgresControllerIT {
     assertFalse(alone.needed(), alone.reason());
     assertTrue(alone.reason().contains("timeline from IDENTIFY_SYSTEM"), alone.reason());
     assertEquals(2, alone.localTimeline());
+    // the member key publishes the same replay timeline, not the one of the last restartpoint, which here is
+    // still 1 (patroni/ha.py touch_member)
+    assertEquals(2, await(a.pg().state()).timeline());
     assertTrue(await(a.pg().follow(RecoveryConfig.following(b.source(), a.name()))));
     poll(() -> a.pg().state(), x -> "streaming".equals(x.replicationState()), "streaming from pg-2 again");
 
