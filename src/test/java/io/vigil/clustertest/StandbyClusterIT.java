@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A's primary). The steps build on each other, in order: B bootstraps from A and shows its roles as Patroni does;
  * B's standby leader is killed and another member takes over; A switches over and B follows A's new primary;
  * A becomes unreachable for B (its {@code standby_cluster} names a closed port) and B waits with the same standby
- * leader until A is back; B is promoted and takes writes while A goes on untouched; B is demoted with
+ * leader until A is back, then the same with a silent cut of A's PostgreSQL ports (iptables); B is promoted and
+ * takes writes while A goes on untouched; B is demoted with
  * {@code vigilctl demote-cluster}, every member rewound from A's primary, and replicates A again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -235,13 +236,7 @@ class StandbyClusterIT {
     String unreachable = "remote primary 127.0.0.1:" + closed;
     String remote = "remote primary " + hosts + ":" + ports;
     // the switchover in A may have cut the stream for a moment: start once the log says it streams again
-    Timing.await(standbyLeader.name + " streams from A with nothing pending in its log", REPLICATED, () -> {
-      String log = logSince(standbyLeader, 0);
-      boolean settled = log.lastIndexOf("standby leader is not streaming from ")
-          < log.lastIndexOf("standby leader streams from ") || !log.contains("standby leader is not streaming from ");
-      return settled && "streaming".equals(standbyLeader.status().path("replication_state").asText(null))
-          ? Boolean.TRUE : null;
-    }, () -> standbyLeader.logTail(20) + describe());
+    awaitSettledStreaming(standbyLeader);
     long mark = Files.size(standbyLeader.log);
     // docs/standby-cluster.md §4: B's remote primary now is a port nobody listens on
     AgentNode.Answer cut = standbyLeader.call("PATCH", "/config",
@@ -288,6 +283,74 @@ class StandbyClusterIT {
     assertEquals(standbyLeader, awaitStandbyLeader(BOOT, null), "the standby leader never changed");
   }
 
+  /** The standby leader streams from A, and its log has no "not streaming" line left without its answer. */
+  private void awaitSettledStreaming(AgentNode standbyLeader) {
+    Timing.await(standbyLeader.name + " streams from A with nothing pending in its log", REPLICATED, () -> {
+      String log = logSince(standbyLeader, 0);
+      boolean settled = log.lastIndexOf("standby leader is not streaming from ")
+          < log.lastIndexOf("standby leader streams from ") || !log.contains("standby leader is not streaming from ");
+      return settled && "streaming".equals(standbyLeader.status().path("replication_state").asText(null))
+          ? Boolean.TRUE : null;
+    }, () -> standbyLeader.logTail(20) + describe());
+  }
+
+  /**
+   * docs/standby-cluster.md §4 with a silent cut, as a real partition behaves: every packet to and from A's
+   * PostgreSQL ports is dropped (iptables), where the previous step's closed port refused at once. B's WAL receiver
+   * notices only through {@code wal_receiver_timeout} (5 s here, set for B with {@code PATCH /config}), and its
+   * reconnects hang in TCP's SYN retries. The standby leader keeps its key and role over several HA cycles at their
+   * usual pace, nothing in B is writable, and once the cut is gone B catches up with what A wrote.
+   */
+  @Test
+  @Order(5)
+  void silentlyCutRemotePrimaryLeavesTheStandbyLeaderInPlaceUntilItIsBack() throws Exception {
+    AgentNode aPrimary = a.awaitLeader(BOOT);
+    AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
+    AgentNode.Answer timeout = standbyLeader.call("PATCH", "/config",
+        "{\"postgresql\": {\"parameters\": {\"wal_receiver_timeout\": \"5s\"}}}");
+    assertEquals(200, timeout.code(), timeout.body());
+    Timing.await(standbyLeader.name + " runs with wal_receiver_timeout 5s", NEXT_CYCLES,
+        () -> "5s".equals(standbyLeader.sql("SHOW wal_receiver_timeout")) ? Boolean.TRUE : null, this::describe);
+    awaitSettledStreaming(standbyLeader);
+    long mark = Files.size(standbyLeader.log);
+    String remote = "remote primary " + hosts + ":" + ports;
+    String notStreaming = "standby leader is not streaming from " + remote + " (replication state: none); "
+        + "PostgreSQL keeps retrying";
+    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
+    try (PortCut cut = new PortCut("A's PostgreSQL, for B")) {
+      for (AgentNode n : a.nodes) {
+        cut.drop(n.pgPort);
+      }
+      Timing.await(standbyLeader.name + " logs that it does not stream from " + remote, Duration.ofSeconds(60),
+          () -> logSince(standbyLeader, mark).contains(notStreaming) ? Boolean.TRUE : null,
+          () -> standbyLeader.logTail(20) + describe());
+      long cutSeenAt = System.nanoTime();
+      Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " behind the silent cut",
+          NEXT_CYCLES.multipliedBy(2), () -> {
+            assertStillWaiting(standbyLeader);
+            String since = logSince(standbyLeader, mark);
+            return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
+          }, () -> standbyLeader.logTail(20) + describe());
+      // loop_wait 2: nothing that talks to the unreachable remote may hold up the cycles
+      long seconds = Duration.ofNanos(System.nanoTime() - cutSeenAt).toSeconds();
+      assertTrue(seconds <= 3L * CUT_CYCLES, CUT_CYCLES + " cycles took " + seconds + " s");
+    }
+    assertEquals(List.of(), PortCut.leftovers(), "iptables rules left behind");
+    aPrimary.sql("INSERT INTO marks VALUES (8, 'written on A after the silent cut')");
+    for (AgentNode n : b.nodes) {
+      Timing.await(n.name + " has row 8", Duration.ofSeconds(120), () -> {
+        try {
+          return "1".equals(n.sql("SELECT count(*) FROM marks WHERE id = 8")) ? Boolean.TRUE : null;
+        } catch (IllegalStateException e) {
+          return null;
+        }
+      }, () -> walReceiver(n) + describe());
+    }
+    String log = logSince(standbyLeader, mark);
+    assertEquals(1, count(log, notStreaming), log);
+    assertEquals(standbyLeader, awaitStandbyLeader(BOOT, null), "the standby leader never changed");
+  }
+
   /**
    * B while its remote primary is unreachable: the standby leader keeps the leader key and its role, reports no
    * replication state (Patroni's {@code replication_state} exists only while the WAL receiver streams or a
@@ -331,7 +394,7 @@ class StandbyClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void promotedStandbyClusterTakesWritesAndLeavesTheRemoteClusterAlone() throws Exception {
     AgentNode aPrimary = a.awaitLeader(BOOT);
     AgentNode standbyLeader = awaitStandbyLeader(BOOT, null);
@@ -359,7 +422,7 @@ class StandbyClusterIT {
    * A's primary, the write is gone, and B replicates A again with a standby leader and no writable member.
    */
   @Test
-  @Order(6)
+  @Order(7)
   void demotedClusterIsRewoundOntoTheRemotePrimaryAndReplicatesItAgain() throws Exception {
     AgentNode aPrimary = a.awaitLeader(BOOT);
     AgentNode bPrimary = b.awaitLeader(BOOT);
