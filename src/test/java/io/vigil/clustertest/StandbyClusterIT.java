@@ -253,14 +253,7 @@ class StandbyClusterIT {
     }, () -> standbyLeader.get("/patroni").body() + describe());
     aPrimary.sql("INSERT INTO marks VALUES (6, 'written on A while B cannot reach it')");
 
-    // several HA cycles, each one logged once it has renewed the key: nothing changes hands, nothing is writable
-    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
-    Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " without its remote primary",
-        NEXT_CYCLES.multipliedBy(2), () -> {
-          assertStillWaiting(standbyLeader);
-          String since = logSince(standbyLeader, mark);
-          return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
-        }, () -> standbyLeader.logTail(20) + describe());
+    awaitCyclesWithoutTheRemote(standbyLeader, mark, notStreaming);
     assertEquals("0", standbyLeader.sql("SELECT count(*) FROM marks WHERE id = 6"),
         "nothing reaches B while A is unreachable" + walReceiver(standbyLeader));
     assertEquals(1, count(logSince(standbyLeader, mark), notStreaming), "said once: " + logSince(standbyLeader, mark));
@@ -281,6 +274,20 @@ class StandbyClusterIT {
     assertEquals(1, count(log, notStreaming), log);
     assertEquals(1, count(log, streamsAgain), log);
     assertEquals(standbyLeader, awaitStandbyLeader(BOOT, null), "the standby leader never changed");
+  }
+
+  /**
+   * {@link #CUT_CYCLES} HA cycles of the standby leader after it logged {@code notStreaming}, each one logged once it
+   * has renewed the key: nothing changes hands, nothing is writable.
+   */
+  private void awaitCyclesWithoutTheRemote(AgentNode standbyLeader, long mark, String notStreaming) {
+    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
+    Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " without its remote primary",
+        NEXT_CYCLES.multipliedBy(2), () -> {
+          assertStillWaiting(standbyLeader);
+          String since = logSince(standbyLeader, mark);
+          return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
+        }, () -> standbyLeader.logTail(20) + describe());
   }
 
   /** The standby leader streams from A, and its log has no "not streaming" line left without its answer. */
@@ -316,7 +323,6 @@ class StandbyClusterIT {
     String remote = "remote primary " + hosts + ":" + ports;
     String notStreaming = "standby leader is not streaming from " + remote + " (replication state: none); "
         + "PostgreSQL keeps retrying";
-    String cycleDone = "no action. I am (" + standbyLeader.name + "), the standby leader with the lock\n";
     try (PortCut cut = new PortCut("A's PostgreSQL, for B")) {
       for (AgentNode n : a.nodes) {
         cut.drop(n.pgPort);
@@ -325,12 +331,7 @@ class StandbyClusterIT {
           () -> logSince(standbyLeader, mark).contains(notStreaming) ? Boolean.TRUE : null,
           () -> standbyLeader.logTail(20) + describe());
       long cutSeenAt = System.nanoTime();
-      Timing.await(CUT_CYCLES + " HA cycles of " + standbyLeader.name + " behind the silent cut",
-          NEXT_CYCLES.multipliedBy(2), () -> {
-            assertStillWaiting(standbyLeader);
-            String since = logSince(standbyLeader, mark);
-            return count(since.substring(since.indexOf(notStreaming)), cycleDone) >= CUT_CYCLES ? Boolean.TRUE : null;
-          }, () -> standbyLeader.logTail(20) + describe());
+      awaitCyclesWithoutTheRemote(standbyLeader, mark, notStreaming);
       // loop_wait 2: nothing that talks to the unreachable remote may hold up the cycles
       long seconds = Duration.ofNanos(System.nanoTime() - cutSeenAt).toSeconds();
       assertTrue(seconds <= 3L * CUT_CYCLES, CUT_CYCLES + " cycles took " + seconds + " s");

@@ -694,10 +694,18 @@ final class ActionRunner {
     if (from == null) {
       return Future.failedFuture("cannot rewind from " + a.from() + ": no such member");
     }
-    ReplicationSource source = ReplicationSource.fromMember(from);
+    return rewindThenFollow(a.asyncName(), ReplicationSource.fromMember(from),
+        () -> followCalling(recoveryFor(from), "replica").mapEmpty());
+  }
+
+  /**
+   * pg_rewind from {@code source} when the local timeline diverged from it, then {@code follow} unless the data
+   * directory was removed (the node clones next).
+   */
+  private Future<Boolean> rewindThenFollow(String asyncName, ReplicationSource source, Supplier<Future<Void>> follow) {
     boolean wasRunning = pg.isRunning();
     String role = callbackRole();
-    return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
+    return startLongAction(asyncName, LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
         .onSuccess(outcome -> {
           // patroni/postgresql/rewind.py stops a running server before pg_rewind without blocking callbacks
           if (wasRunning && !pg.isRunning()) {
@@ -706,7 +714,7 @@ final class ActionRunner {
         })
         .compose(outcome -> outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED
             ? Future.succeededFuture()
-            : followCalling(recoveryFor(from), "replica").mapEmpty()));
+            : follow.get()));
   }
 
   /**
@@ -725,30 +733,18 @@ final class ActionRunner {
       return Future.failedFuture("cannot rewind from the remote primary: standby_cluster has neither host nor port");
     }
     Member leader = leaderMember();
-    boolean standbyLeader = leader == null || leader.name().equals(settings.name());
-    boolean wasRunning = pg.isRunning();
-    String role = callbackRole();
-    return startLongAction(a.asyncName(), LongAction.Kind.REWIND, () -> pg.repairDivergence(source)
-        .onSuccess(outcome -> {
-          if (wasRunning && !pg.isRunning()) {
-            callbacks.script(ScriptAction.ON_STOP, role);
-          }
-        })
-        .compose(outcome -> {
-          if (outcome == PostgresController.DivergenceOutcome.DATA_DIRECTORY_REMOVED) {
-            return Future.succeededFuture();
-          }
-          if (!standbyLeader) {
-            return followCalling(recoveryFor(leader), "replica").mapEmpty();
-          }
-          pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
-          return followCalling(RecoveryConfig.remote(sc), PostgresRole.STANDBY_LEADER.patroniName())
-              .map(started -> {
-                pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
-                return null;
-              });
-        }));
+    if (leader != null && !leader.name().equals(settings.name())) {
+      return rewindThenFollow(a.asyncName(), source, () -> followCalling(recoveryFor(leader), "replica").mapEmpty());
+    }
+    return rewindThenFollow(a.asyncName(), source, () -> {
+      pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
+      return followCalling(RecoveryConfig.remote(sc), PostgresRole.STANDBY_LEADER.patroniName()).map(started -> {
+        pg.setStandbyRole(PostgresRole.STANDBY_LEADER);
+        return null;
+      });
+    });
   }
+
 
   private Future<Boolean> reinitialize(Action.Reinitialize a) {
     Member source = a.from() == null ? leaderMember() : member(a.from());
