@@ -106,7 +106,7 @@ public final class HaEngine {
     }
     GlobalConfig gc = settings.global();
     if (gc.isStandbyCluster()) {
-      return remotePrimaryReachable(gc) ? DivergenceCheck.REMOTE_PRIMARY : DivergenceCheck.NONE;
+      return remotePrimaryAddressed(gc) ? DivergenceCheck.REMOTE_PRIMARY : DivergenceCheck.NONE;
     }
     String leader = c.leaderName();
     boolean leaderIsPrimary = !c.isUnlocked() && leader != null && !leader.equals(local.name())
@@ -115,7 +115,7 @@ public final class HaEngine {
   }
 
   /** A standby cluster whose section names a host or port: its remote primary can be asked and rewound from. */
-  static boolean remotePrimaryReachable(GlobalConfig gc) {
+  static boolean remotePrimaryAddressed(GlobalConfig gc) {
     try {
       StandbyCluster sc = gc.standbyClusterSettings();
       return sc != null && sc.hasConnection();
@@ -1334,7 +1334,7 @@ public final class HaEngine {
       // _handle_rewind_or_reinitialize): its own leader is in recovery
       boolean fromRemote = standbyCluster();
       String leader = target.member() != null ? target.member() : c.leaderName();
-      if (fromRemote ? !remotePrimaryReachable(gc) : leader == null || target.remote()) {
+      if (fromRemote ? !remotePrimaryAddressed(gc) : leader == null || target.remote()) {
         return null;
       }
       if (state == RewindState.NEED) {

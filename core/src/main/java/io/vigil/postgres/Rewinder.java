@@ -89,8 +89,9 @@ final class Rewinder {
           return Future.succeededFuture(new LocalPosition(s.timeline(), fromState.lsn(), false, cd.rewindPossible(),
               "replay position, received timeline"));
         }
-        return parts.connections().localServerTimeline().map(timeline -> new LocalPosition(timeline, fromState.lsn(), false,
-            cd.rewindPossible(), "replay position, timeline from IDENTIFY_SYSTEM")).recover(e -> {
+        return parts.connections().localServerTimeline().map(timeline -> new LocalPosition(timeline,
+            fromState.lsn(), false, cd.rewindPossible(), "replay position, timeline from IDENTIFY_SYSTEM"))
+            .recover(e -> {
               LOG.warn("IDENTIFY_SYSTEM on the local server failed ({}); judging from timeline {} of the last "
                   + "restartpoint, which may ask for a rewind that finds nothing to do", e.getMessage(),
                   fromState.timeline());
@@ -118,7 +119,8 @@ final class Rewinder {
    * The host of {@code source} that runs as a primary. A standby cluster's remote primary may be a list of hosts
    * (docs/standby-cluster.md §3); Patroni's check and pg_rewind connect with {@code target_session_attrs=read-write}
    * for that (patroni/postgresql/rewind.py {@code _conn_kwargs}), Vigil asks every host at once with the rewind
-   * credentials and takes the first in the list that answers as a primary. A single host is returned as it is: the check itself refuses one in recovery.
+   * credentials and takes the first in the list that answers as a primary. A single host is returned as it is:
+   * the check itself refuses one in recovery.
    */
   private Future<ReplicationSource> writableHost(ReplicationSource source) {
     List<ReplicationSource> hosts = source.eachHost();
