@@ -745,7 +745,6 @@ final class ActionRunner {
     });
   }
 
-
   private Future<Boolean> reinitialize(Action.Reinitialize a) {
     Member source = a.from() == null ? leaderMember() : member(a.from());
     Member leader = leaderMember();
