@@ -123,6 +123,10 @@ class PostgresControllerIT {
     assertTrue(Files.exists(data.resolve("postgresql.base.conf")));
     assertTrue(Files.readString(data.resolve("postgresql.conf")).startsWith(PgConfigFiles.HEADER));
     assertTrue(progress.stream().anyMatch(p -> p.action().equals("bootstrap") && p.phase().equals("running initdb")));
+    // the new cluster's CHECKPOINT, so that the first clone's spread checkpoint has nothing left to pace
+    assertTrue(progress.stream().anyMatch(p -> p.action().equals("bootstrap")
+        && p.phase().equals("checkpoint of the new cluster")), progress.toString());
+    assertEquals(List.of(true), a.column("SELECT checkpoints_req >= 1 FROM pg_stat_bgwriter"));
   }
 
   @Test
