@@ -21,11 +21,12 @@ import java.util.Base64;
 /**
  * The runtime an agent stands on, with nothing or only an etcd client's idle traffic on it, for
  * {@code bin/bench-footprint --floor} (README, "Footprint"). Always: the agent's Vert.x (same pool sizes and
- * blocked-thread checker as {@code AgentRuntime}), an HTTP server answering 200 on every path, and a timer firing
- * every loop_wait. The bench starts it with bin/vigil's JVM options and measures it in the agents' idle window.
+ * blocked-thread checker as {@code AgentRuntime}) and an HTTP server answering 200 on every path. The bench starts
+ * it with bin/vigil's JVM options and measures it in the agents' idle window.
  *
  * <ul>
- *   <li>{@code none}: nothing else. What no change to the agent's own work can go below.</li>
+ *   <li>{@code none}: and a timer firing every loop_wait that does nothing. What no change to the agent's own work
+ *       can go below.</li>
  *   <li>{@code jetcd}: what an idle agent's etcd plugin does today, alone: a jetcd client built as the plugin builds
  *       it (its own one-loop Vert.x, HTTP/2 keepalive every 10 s), a watch on a prefix with a progress request
  *       every loop_wait / 3, and one lease keepalive per loop_wait.</li>
