@@ -231,13 +231,19 @@ final class TestCluster implements AutoCloseable {
     }, this::describe);
   }
 
-  /** Waits until every other running node streams from {@code leader} (pg_stat_replication on the leader). */
+  /**
+   * Waits until every node of {@code replicas} streams from {@code leader}: listed by name in the leader's
+   * pg_stat_replication, and its own server's WAL receiver streaming. The second half matters: a clone's
+   * pg_basebackup connects with the member's application_name and shows as streaming on the leader while the
+   * replica's server does not exist yet.
+   */
   void awaitStreaming(AgentNode leader, List<AgentNode> replicas, Duration timeout) {
     Timing.await("replicas " + replicas + " streaming from " + leader.name, timeout, () -> {
       String rows = leader.sql("SELECT string_agg(application_name, ',' ORDER BY application_name) "
           + "FROM pg_stat_replication WHERE state = 'streaming'");
       for (AgentNode r : replicas) {
-        if (!List.of(rows.split(",")).contains(r.name)) {
+        if (!List.of(rows.split(",")).contains(r.name)
+            || !"streaming".equals(r.sql("SELECT status FROM pg_stat_wal_receiver"))) {
           return null;
         }
       }
