@@ -14,21 +14,25 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vigil.runtime.AgentRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The runtime an agent stands on, with nothing or only an etcd client's idle traffic on it, for
- * {@code bin/bench-footprint --floor} (README, "Footprint"). Always: the agent's Vert.x (same pool sizes and
- * blocked-thread checker as {@code AgentRuntime}) and an HTTP server answering 200 on every path. The bench starts
+ * {@code bin/bench-footprint --floor} (README, "Footprint"). Always: a Vert.x with the agent's options
+ * ({@link AgentRuntime#vertxOptions()}) and an HTTP server answering 200 on every path. The bench starts
  * it with bin/vigil's JVM options and measures it in the agents' idle window.
  *
  * <ul>
  *   <li>{@code none}: and a timer firing every loop_wait that does nothing. What no change to the agent's own work
  *       can go below.</li>
- *   <li>{@code jetcd}: what an idle agent's etcd plugin does today, alone: a jetcd client built as the plugin builds
- *       it (its own one-loop Vert.x, HTTP/2 keepalive every 10 s), a watch on a prefix with a progress request
+ *   <li>{@code jetcd}: what an idle agent's etcd plugin does today, alone: a jetcd client with the options the
+ *       plugin's (package-private) {@code EtcdConnection} builds it with (its own one-loop Vert.x, HTTP/2 keepalive
+ *       every 10 s; keep the two alike), a watch on a prefix with a progress request
  *       every loop_wait / 3, and one lease keepalive per loop_wait.</li>
  *   <li>{@code gateway}: the same duties over etcd's JSON gateway on the agent's Vert.x, as Patroni's etcd3 client
  *       does: a watch stream, and per loop_wait one linearizable range of the prefix and one lease keepalive. The
@@ -40,6 +44,7 @@ import java.util.Base64;
  */
 public final class RuntimeFloor {
   private static final Base64.Encoder B64 = Base64.getEncoder();
+  private static final Duration SETUP_BOUND = Duration.ofSeconds(10);
 
   private RuntimeFloor() {
   }
@@ -53,14 +58,12 @@ public final class RuntimeFloor {
     }
   }
 
+  /** The mode's client is set up before the HTTP server listens: the bench takes an answer as "running". */
   private static void start(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     long loopWaitMillis = Long.parseLong(args[1]) * 1000L;
     String mode = args.length > 2 ? args[2] : "none";
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)
-        .setInternalBlockingPoolSize(4).setBlockedThreadCheckInterval(5_000));
-    vertx.createHttpServer().requestHandler(request -> request.response().end()).listen(port, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get();
+    Vertx vertx = Vertx.vertx(AgentRuntime.vertxOptions());
     String prefix = "/floor/" + port + "/";
     switch (mode) {
       case "none" -> vertx.setPeriodic(loopWaitMillis, id -> { });
@@ -68,6 +71,13 @@ public final class RuntimeFloor {
       case "gateway" -> gateway(vertx, args[3], prefix, loopWaitMillis);
       default -> throw new IllegalArgumentException("mode must be none, jetcd or gateway: " + mode);
     }
+    bounded(vertx.createHttpServer().requestHandler(request -> request.response().end()).listen(port, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture());
+  }
+
+  /** Waits on main's thread (never an event loop) for a set-up step, at most {@link #SETUP_BOUND}. */
+  private static <T> T bounded(CompletableFuture<T> step) throws Exception {
+    return step.get(SETUP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static void jetcd(Vertx vertx, String endpoint, String prefix, long loopWaitMillis) throws Exception {
@@ -77,7 +87,7 @@ public final class RuntimeFloor {
         .endpoints(endpoint).waitForReady(false).retryMaxAttempts(0)
         .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(Duration.ofSeconds(10)).build();
     ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
-    long lease = client.getLeaseClient().grant(30).get().getID();
+    long lease = bounded(client.getLeaseClient().grant(30)).getID();
     Watch.Watcher watcher = client.getWatchClient().watch(key,
         WatchOption.builder().isPrefix(true).withRequireLeader(true).build(), response -> { });
     vertx.setPeriodic(loopWaitMillis / 3, id -> watcher.requestProgress());
@@ -90,12 +100,12 @@ public final class RuntimeFloor {
     HttpClient requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1));
     HttpClient watches = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1));
     String range = new JsonObject().put("key", b64(prefix)).put("range_end", b64(prefixEnd(prefix))).encode();
-    long lease = Long.parseLong(new JsonObject(post(requests, "/v3/lease/grant", "{\"TTL\":30}")
-        .toCompletionStage().toCompletableFuture().get().toString()).getString("ID"));
-    watches.request(HttpMethod.POST, "/v3/watch")
+    long lease = Long.parseLong(new JsonObject(bounded(post(requests, "/v3/lease/grant", "{\"TTL\":30}")
+        .toCompletionStage().toCompletableFuture()).toString()).getString("ID"));
+    bounded(watches.request(HttpMethod.POST, "/v3/watch")
         .compose(request -> request.send(new JsonObject().put("create_request", new JsonObject(range)).encode()))
         .onSuccess(response -> response.handler(chunk -> { }))
-        .toCompletionStage().toCompletableFuture().get();
+        .toCompletionStage().toCompletableFuture());
     String keepalive = new JsonObject().put("ID", Long.toString(lease)).encode();
     vertx.setPeriodic(loopWaitMillis, id -> post(requests, "/v3/kv/range", range)
         .compose(answer -> post(requests, "/v3/lease/keepalive", keepalive)));

@@ -160,8 +160,9 @@ public final class AgentRuntime {
    * other tools, DNS). The blocked-thread checker looks every 5 s instead of every second: it only warns, the
    * agent's own deadlines (docs/safety.md) bound every step; a block longer than 7 s (its 2 s limit plus one
    * interval) is always reported, and an idle agent has one wake-up a second less (README, "Footprint").
+   * Public for the footprint benchmark's runtime floor, which must stand on the same Vert.x.
    */
-  static VertxOptions vertxOptions() {
+  public static VertxOptions vertxOptions() {
     return new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8).setInternalBlockingPoolSize(4)
         .setBlockedThreadCheckInterval(5_000);
   }
