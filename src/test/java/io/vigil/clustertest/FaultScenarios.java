@@ -215,6 +215,9 @@ final class FaultScenarios implements AutoCloseable {
           leader.thaw();
         }
         long thawed = System.nanoTime();
+        // the thawed agent's REST API answers before its HA loop has cycled: it must not present the status it
+        // published before the freeze as a running primary on the old timeline
+        timelines.check(leader);
         holdUntil(Duration.ofSeconds(cluster.loopWait() + cluster.retryTimeout() + 10L),
             () -> !writers.ackedSince(leader.name, System.nanoTime() - 2_000_000_000L));
         return thawed;

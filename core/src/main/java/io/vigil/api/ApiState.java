@@ -21,6 +21,7 @@ final class ApiState {
   private NodeStatus latest;
   private NodeStatus cachedFor;
   private boolean cachedWithCluster;
+  private boolean cachedOutdated;
   private Snapshot cached;
   private List<IpNetwork> memberNetworks = List.of();
 
@@ -53,12 +54,14 @@ final class ApiState {
   Snapshot snapshot() {
     NodeView view = NodeView.of(latest, clock);
     boolean withCluster = view.cluster() != null;
-    if (cached == null || cachedFor != latest || cachedWithCluster != withCluster) {
+    if (cached == null || cachedFor != latest || cachedWithCluster != withCluster
+        || cachedOutdated != view.postgresOutdated()) {
       Map<String, Object> status = StatusJson.body(view, patroniVersion);
       cached = new Snapshot(view, status,
           Buffer.buffer(PyJson.dumps(status).getBytes(StandardCharsets.UTF_8)));
       cachedFor = latest;
       cachedWithCluster = withCluster;
+      cachedOutdated = view.postgresOutdated();
       return cached;
     }
     return new Snapshot(view, cached.status(), cached.body());

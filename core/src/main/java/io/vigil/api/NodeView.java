@@ -12,8 +12,10 @@ import java.util.Map;
  *
  * @param cluster the valid cluster view, null when missing or expired
  * @param leader this node holds a non-expired leader key ({@code ha.is_leader()})
+ * @param postgresOutdated the HA loop has not published for longer than ttl, so its PostgreSQL facts cannot be
+ *     presented as current (see {@link #of})
  */
-record NodeView(NodeStatus status, Cluster cluster, boolean leader, long nowEpochMillis) {
+record NodeView(NodeStatus status, Cluster cluster, boolean leader, long nowEpochMillis, boolean postgresOutdated) {
 
   static final int DEFAULT_TTL = 30;
 
@@ -27,7 +29,12 @@ record NodeView(NodeStatus status, Cluster cluster, boolean leader, long nowEpoc
     // failsafe mode keeps a primary's leadership alive while every member confirms it (docs/ha-rules.md §2.8)
     boolean leader = snapshot != null && status.name().equals(snapshot.leaderName())
         && (valid != null || status.failsafeActive());
-    return new NodeView(status, valid, leader, now);
+    // Patroni asks PostgreSQL on every request; Vigil answers from the last cycle's status. A status older than ttl
+    // means the loop missed its own deadline (loop_wait + 2 x retry_timeout <= ttl), most often because the whole
+    // process was stopped: a watchdog may have killed the postmaster meanwhile, and the first answers after a thaw
+    // must not call it a running primary. Answered as Patroni answers when its query fails (docs/rest-api.md §3.3).
+    boolean outdated = clock.monotonicMillis() - status.lastCycleMonotonicMillis() > ttl * 1000L;
+    return new NodeView(status, valid, leader, now, outdated);
   }
 
   /** The dynamic config Patroni reads from {@code global_config.from_cluster(dcs.cluster)}. */

@@ -29,7 +29,7 @@ final class StatusJson {
     PostgresState pg = s.postgres();
     Cluster cluster = view.cluster();
     Map<String, Object> r = new LinkedHashMap<>();
-    if (pg != null && pg.running() && QUERYABLE_STATES.contains(pg.state())) {
+    if (pg != null && pg.running() && QUERYABLE_STATES.contains(pg.state()) && !view.postgresOutdated()) {
       r.put("state", pg.state());
       OffsetDateTime start = PyText.pgTimestamp(pg.postmasterStartTime());
       r.put("postmaster_start_time", start == null ? pg.postmasterStartTime() : PyText.datetimeStr(start));
@@ -75,8 +75,8 @@ final class StatusJson {
       }
     } else {
       String state = pg == null ? "unknown" : pg.state();
-      // it was believed to be running but could not be asked
-      if ("running".equals(state)) {
+      // it was believed to be running but could not be asked; an outdated state is not known either
+      if ("running".equals(state) || view.postgresOutdated()) {
         state = "unknown";
       }
       r.put("state", state);

@@ -170,4 +170,14 @@ class HealthChecksTest {
         Fixtures.replicaPg(Fixtures.LSN, Fixtures.LSN)), Fixtures.NOW_EPOCH - 100);
     assertNull(readiness(noDcs, ""), "the receive LSN stands in for latest_end_lsn while the DCS is away");
   }
+
+  /** A replica whose last published status is older than ttl leaves the load balancer's pool until the next cycle. */
+  @Test
+  void outdatedStatusTakesAReplicaOutOfThePool() {
+    NodeStatus outdated = Fixtures.withLastCycle(Fixtures.replica(), Fixtures.MONO - 31_000);
+    assertEquals(200, code(Fixtures.replica(), "/replica"));
+    assertEquals(503, code(outdated, "/replica"));
+    assertEquals(503, code(outdated, "/health"));
+    assertEquals(503, code(outdated, "/read-only"));
+  }
 }

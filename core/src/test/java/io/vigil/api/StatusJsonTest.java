@@ -60,6 +60,25 @@ class StatusJsonTest {
     assertEquals(true, b.startsWith("{\"state\": \"unknown\", \"role\": \"replica\", \"dcs_last_seen\""), b);
   }
 
+  /**
+   * A frozen agent's first answers after the thaw: the status is older than ttl, the postmaster may have been killed
+   * by the watchdog meanwhile, so the body is Patroni's answer to a failed query, not a running primary on its old
+   * timeline. At exactly ttl the status still counts.
+   */
+  @Test
+  void statusOlderThanTtlIsNotPresentedAsRunning() {
+    NodeStatus leader = Fixtures.leader();
+    NodeStatus atTtl = Fixtures.withLastCycle(leader, Fixtures.MONO - leader.ttl() * 1000L);
+    assertEquals(true, body(atTtl).startsWith("{\"state\": \"running\""), body(atTtl));
+    NodeStatus outdated = Fixtures.withLastCycle(leader, Fixtures.MONO - leader.ttl() * 1000L - 1);
+    assertEquals("{\"state\": \"unknown\", \"role\": \"primary\", \"dcs_last_seen\": 1795237121, "
+        + "\"database_system_identifier\": \"7710484112634925804\", "
+        + "\"patroni\": {\"version\": \"4.0.4\", \"scope\": \"anchor\", \"name\": \"pg3\"}}", body(outdated));
+    NodeStatus stoppedLongAgo = Fixtures.withLastCycle(Fixtures.stoppedReplica(), Fixtures.MONO - 60_000);
+    assertEquals(true, body(stoppedLongAgo).startsWith("{\"state\": \"unknown\", \"role\": \"replica\""),
+        body(stoppedLongAgo));
+  }
+
   @Test
   void pausedUnlockedTaggedPendingAndScheduledAreShown() {
     NodeStatus paused = Fixtures.withDcsLastSeen(Fixtures.pausedLeader(), Fixtures.NOW_EPOCH - 100);
