@@ -73,13 +73,38 @@ public final class Agent implements Callable<Integer> {
 
   /** Runs the command in-process with the given environment and streams; returns the exit code. */
   public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cmd = new CommandLine(new Agent(environment, out, err));
-    cmd.setOut(out);
-    cmd.setErr(err);
-    int code = cmd.execute(args);
+    Agent agent = new Agent(environment, out, err);
+    int code;
+    if (agent.takePlainRun(args)) {
+      code = agent.call();
+    } else {
+      CommandLine cmd = new CommandLine(agent);
+      cmd.setOut(out);
+      cmd.setErr(err);
+      code = cmd.execute(args);
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * {@code vigil} or {@code vigil CONFIG}, the way every node starts, needs no parser: building picocli's model
+   * (annotations read by reflection) is about a fifth of the CPU an agent spends before its REST API answers
+   * (README "Footprint"). Whatever else, or an argument picocli would read differently (an option, an
+   * {@code @file} argument file, a path this file system cannot name), goes through picocli as before.
+   */
+  private boolean takePlainRun(String... args) {
+    if (args.length > 1 || args.length == 1 && (args[0].isEmpty() || args[0].startsWith("-")
+        || args[0].startsWith("@"))) {
+      return false;
+    }
+    try {
+      config = args.length == 0 ? null : Path.of(args[0]);
+      return true;
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   @Override

@@ -64,6 +64,26 @@ class AgentTest {
     assertTrue(r.err().contains("refusing to start"), r.err());
   }
 
+  /**
+   * A plain {@code vigil CONFIG} skips the parser; anything picocli reads differently still goes through it: an
+   * {@code @file} argument file expands into the arguments it holds, two positionals are a usage error.
+   */
+  @Test
+  void plainRunAndParsedRunReadTheArgumentsAlike() throws Exception {
+    Path file = dir.resolve("bad.yml");
+    Files.writeString(file, SettingsLoaderTest.baseYaml().replace("etcd3:", "etcd:"));
+    Path argFile = dir.resolve("args");
+    Files.writeString(argFile, "--validate-config\n" + file + "\n");
+    Run expanded = run(Map.of(), "@" + argFile);
+    assertEquals(1, expanded.code());
+    assertTrue(expanded.err().startsWith(file + ": etcd: etcd v2 is not supported"), expanded.err());
+    assertTrue(!expanded.err().contains("refusing to start"), "validated, not run: " + expanded.err());
+    assertEquals(2, run(Map.of(), file.toString(), file.toString()).code());
+    Run missing = run(Map.of(), dir.resolve("missing.yml").toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("missing.yml: config path is neither a file nor a directory"), missing.err());
+  }
+
   @Test
   void versionNamesVigilAndThePatroniVersion() {
     Run r = run(Map.of(), "--version");
