@@ -1,7 +1,6 @@
 package io.vigil.api;
 
 import io.vigil.patroni.PyJson;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ApiExchange.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Patroni has no limit; a control endpoint never needs more, and memory is not the client's to spend. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -174,7 +172,7 @@ final class ApiExchange {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parse(Buffer body, boolean optional) {
     try {
-      Object value = JSON.readValue(body.getBytes(), Object.class);
+      Object value = RequestJson.MAPPER.readValue(body.getBytes(), Object.class);
       if (value instanceof Map<?, ?> m && (!m.isEmpty() || optional)) {
         return (Map<String, Object>) m;
       }

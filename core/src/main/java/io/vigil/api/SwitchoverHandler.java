@@ -1,7 +1,6 @@
 package io.vigil.api;
 
 import io.vigil.patroni.PyText;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SwitchoverHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SwitchoverHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Patroni asks each candidate with a 2-second timeout and no retry. */
   static final long PEER_TIMEOUT_MS = 2000;
 
@@ -167,7 +165,7 @@ final class SwitchoverHandler {
         .compose(resp -> resp.body())
         .map(body -> {
           try {
-            Object v = JSON.readValue(body.getBytes(), Object.class);
+            Object v = RequestJson.MAPPER.readValue(body.getBytes(), Object.class);
             return v instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
           } catch (java.io.IOException e) {
             return null;

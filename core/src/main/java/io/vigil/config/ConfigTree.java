@@ -1,7 +1,9 @@
 package io.vigil.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import java.util.stream.Stream;
 
 /** Reading YAML into plain maps and lists, and Patroni's {@code patch_config} merge. */
 final class ConfigTree {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final YAMLFactory YAML = new YAMLFactory();
 
   private ConfigTree() {}
 
@@ -41,7 +43,7 @@ final class ConfigTree {
   static Map<String, Object> parse(String text, String origin) throws SettingsError {
     Object value;
     try {
-      value = YAML.readValue(text, Object.class);
+      value = readUntyped(text);
     } catch (JsonProcessingException e) {
       // Jackson's message quotes the offending line, which may hold a password: report the position only
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -124,9 +126,69 @@ final class ConfigTree {
   /** Parses an environment value as YAML; null when it is not valid YAML. */
   static Object parseValue(String text) {
     try {
-      return YAML.readValue(text, Object.class);
+      return readUntyped(text);
     } catch (JsonProcessingException e) {
       return null;
+    }
+  }
+
+  /**
+   * The first YAML document as Jackson's untyped binding ({@code readValue(text, Object.class)}) reads it: maps,
+   * lists, strings, Integer, Long or BigInteger, Double, Boolean, null; a repeated key keeps its last value. Built
+   * from the parser's tokens alone, because setting up an object mapper is about 50 ms of an agent's start before
+   * its REST API answers (README "Footprint"). {@code ConfigTreeTest} holds it equal to the binding.
+   */
+  static Object readUntyped(String text) throws JsonProcessingException {
+    try (JsonParser p = YAML.createParser(text)) {
+      JsonToken first = p.nextToken();
+      return first == null ? null : untyped(p, first);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      // a String source cannot fail to read; anything else the parser reports is a parse problem
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
+  }
+
+  private static Object untyped(JsonParser p, JsonToken token) throws java.io.IOException {
+    if (token == null) {
+      throw new JsonParseException(p, "unexpected end of the YAML document");
+    }
+    switch (token) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+          String name = p.currentName();
+          map.put(name, untyped(p, p.nextToken()));
+        }
+        return map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+          list.add(untyped(p, t));
+        }
+        return list;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return p.getNumberValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      case VALUE_EMBEDDED_OBJECT -> {
+        return p.getEmbeddedObject();
+      }
+      default -> throw new JsonParseException(p, "unexpected YAML token " + token);
     }
   }
 }
