@@ -90,8 +90,7 @@ public final class Agent implements Callable<Integer> {
 
   /**
    * {@code vigil} or {@code vigil CONFIG}, the way every node starts, needs no parser: building picocli's model
-   * (annotations read by reflection) is about a fifth of the CPU an agent spends before its REST API answers
-   * (README "Footprint"). Whatever else, or an argument picocli would read differently (an option, an
+   * (annotations read by reflection) delayed every agent's REST API by about 40 ms (README "Footprint"). Whatever else, or an argument picocli would read differently (an option, an
    * {@code @file} argument file, a path this file system cannot name), goes through picocli as before.
    */
   private boolean takePlainRun(String... args) {

@@ -157,9 +157,13 @@ final class ConfigTree {
     switch (token) {
       case START_OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>();
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        JsonToken t = p.nextToken();
+        for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
           String name = p.currentName();
           map.put(name, untyped(p, p.nextToken()));
+        }
+        if (t != JsonToken.END_OBJECT) {
+          throw new JsonParseException(p, "unexpected " + (t == null ? "end of the YAML document" : t) + " in a mapping");
         }
         return map;
       }
