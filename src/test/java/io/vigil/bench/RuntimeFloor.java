@@ -6,7 +6,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -14,6 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vigil.dcs.etcd.PluginClient;
 import io.vigil.runtime.AgentRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,10 +30,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code none}: and a timer firing every loop_wait that does nothing. What no change to the agent's own work
  *       can go below.</li>
- *   <li>{@code jetcd}: what an idle agent's etcd plugin does today, alone: a jetcd client with the options the
- *       plugin's (package-private) {@code EtcdConnection} builds it with (its own one-loop Vert.x, HTTP/2 keepalive
- *       every 10 s; keep the two alike), a watch on a prefix with a progress request
- *       every loop_wait / 3, and one lease keepalive per loop_wait.</li>
+ *   <li>{@code jetcd}: what an idle agent's etcd plugin does today, alone: the jetcd client the plugin builds
+ *       ({@link PluginClient}: its own one-loop Vert.x, HTTP/2 keepalive every 10 s, call deadlines), a watch on a
+ *       prefix with a progress request every loop_wait / 3, and one lease keepalive per loop_wait.</li>
  *   <li>{@code gateway}: the same duties over etcd's JSON gateway on the agent's Vert.x, as Patroni's etcd3 client
  *       does: a watch stream, and per loop_wait one linearizable range of the prefix and one lease keepalive. The
  *       range stands in for the progress requests: etcd 3.4's gateway answers a streaming request only once its
@@ -45,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class RuntimeFloor {
   private static final Base64.Encoder B64 = Base64.getEncoder();
   private static final Duration SETUP_BOUND = Duration.ofSeconds(10);
+  /** bin/bench-footprint's retry_timeout, which sets the plugin client's ping timeout and call deadlines. */
+  private static final int RETRY_TIMEOUT_SECONDS = 10;
 
   private RuntimeFloor() {
   }
@@ -81,11 +82,8 @@ public final class RuntimeFloor {
   }
 
   private static void jetcd(Vertx vertx, String endpoint, String prefix, long loopWaitMillis) throws Exception {
-    Client client = Client.builder()
-        .vertx(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
-            .setInternalBlockingPoolSize(2).setBlockedThreadCheckInterval(60_000)))
-        .endpoints(endpoint).waitForReady(false).retryMaxAttempts(0)
-        .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(Duration.ofSeconds(10)).build();
+    Client client = bounded(PluginClient.build(vertx, endpoint, RETRY_TIMEOUT_SECONDS).toCompletionStage()
+        .toCompletableFuture());
     ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
     long lease = bounded(client.getLeaseClient().grant(30)).getID();
     Watch.Watcher watcher = client.getWatchClient().watch(key,
